@@ -1,0 +1,50 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format venv dev-venv demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+.stamp-venv: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+.stamp-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ .stamp-venv
+
+venv: .stamp-venv
+dev-venv: .stamp-dev
+
+demo: .stamp-venv
+	$(BIN)/saldo db upgrade
+	$(BIN)/saldo catalog load catalog/demo.toml
+	$(BIN)/saldo demo seed
+
+run: demo
+	$(BIN)/saldo demo hints --port $(PORT)
+	$(BIN)/saldo serve --host $(HOST) --port $(PORT) --demo
+
+lint: .stamp-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+format: .stamp-dev
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+bench: .stamp-dev
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) .stamp-* saldo.db saldo.db-wal saldo.db-shm

@@ -1,0 +1,207 @@
+"""Every change of a bucket, with its ledger entry, in one place.
+
+Debits are one conditional UPDATE whose row count is checked: atomic on SQLite and PostgreSQL
+alike, never a read-then-write in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, insert, select, update
+from sqlalchemy.orm import Session
+
+from saldo.balances.errors import BalanceChanged
+from saldo.db import table
+
+__all__ = ["BalanceChanged"]
+from saldo.balances.models import Bucket, LedgerEntry
+from saldo.kit.origin import Origin
+
+bucket_t = table(Bucket)
+ledger_t = table(LedgerEntry)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A ledger entry to write."""
+
+    line_id: int
+    bucket_id: int
+    kind: str
+    delta: int
+    key: str
+    reference: str | None = None
+
+
+def write_entries(
+    session: Session, entries: Sequence[Entry], *, origin: Origin, now: datetime
+) -> None:
+    """Insert ledger rows (the bucket updates are the caller's, in the same transaction)."""
+    if not entries:
+        return
+    session.execute(
+        insert(ledger_t),
+        [
+            {
+                "line_id": e.line_id,
+                "bucket_id": e.bucket_id,
+                "kind": e.kind,
+                "delta": e.delta,
+                "reference": e.reference,
+                "actor": origin.actor,
+                "channel": origin.channel,
+                "idempotency_key": e.key,
+                "created_at": now,
+            }
+            for e in entries
+        ],
+    )
+
+
+def _rowcount(result: Any) -> int:
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
+
+
+def try_debit(session: Session, bucket_id: int, amount: int) -> bool:
+    """Take ``amount`` from a bucket if it has that much; True when it did."""
+    if amount == 0:
+        return True
+    result = session.execute(
+        update(bucket_t)
+        .where(bucket_t.c.id == bucket_id, bucket_t.c.remaining >= amount)
+        .values(remaining=bucket_t.c.remaining - amount)
+    )
+    return _rowcount(result) == 1
+
+
+def add_units(session: Session, bucket_id: int, amount: int) -> None:
+    session.execute(
+        update(bucket_t)
+        .where(bucket_t.c.id == bucket_id)
+        .values(remaining=bucket_t.c.remaining + amount)
+    )
+
+
+def debit_all(session: Session, draws: Sequence[tuple[int, int]]) -> None:
+    """Take every (bucket, units) or none: a failed draw gives back the ones already taken."""
+    done: list[tuple[int, int]] = []
+    for bucket_id, units in draws:
+        if not try_debit(session, bucket_id, units):
+            for taken_id, taken in done:
+                add_units(session, taken_id, taken)
+            raise BalanceChanged()
+        done.append((bucket_id, units))
+
+
+def debit_up_to(session: Session, bucket_id: int, amount: int) -> int:
+    """Take ``amount`` or, if the bucket has less, all it has. Returns what was taken."""
+    if try_debit(session, bucket_id, amount):
+        return amount
+    for _ in range(10):
+        seen = int(
+            session.scalar(select(bucket_t.c.remaining).where(bucket_t.c.id == bucket_id)) or 0
+        )
+        if seen >= amount:
+            if try_debit(session, bucket_id, amount):
+                return amount
+            continue
+        if seen == 0:
+            return 0
+        emptied = session.execute(
+            update(bucket_t)
+            .where(bucket_t.c.id == bucket_id, bucket_t.c.remaining == seen)
+            .values(remaining=0)
+        )
+        if _rowcount(emptied) == 1:
+            return seen
+    raise BalanceChanged()
+
+
+def create_bucket(
+    session: Session,
+    *,
+    line_id: int,
+    service: str,
+    zone: str,
+    source: str,
+    unit: str,
+    amount: int,
+    unlimited: bool,
+    valid_from: datetime,
+    expires_at: datetime | None,
+    key: str,
+    origin: Origin,
+    now: datetime,
+    source_code: str | None = None,
+    source_ref: int | None = None,
+    kind: str = "grant",
+    reference: str | None = None,
+) -> int:
+    """A new bucket holding ``amount`` units, explained by one grant entry."""
+    bucket_id = session.execute(
+        insert(bucket_t)
+        .values(
+            line_id=line_id,
+            service=service,
+            zone=zone,
+            source=source,
+            source_code=source_code,
+            source_ref=source_ref,
+            unit=unit,
+            unlimited=unlimited,
+            total=amount,
+            initial=0,
+            remaining=amount,
+            valid_from=valid_from,
+            expires_at=expires_at,
+            status="active",
+            created_at=now,
+        )
+        .returning(bucket_t.c.id)
+    ).scalar_one()
+    write_entries(
+        session,
+        [Entry(line_id, bucket_id, kind, amount, f"{key}:{bucket_id}", reference)],
+        origin=origin,
+        now=now,
+    )
+    return int(bucket_id)
+
+
+def expire_bucket(
+    session: Session, *, bucket_id: int, line_id: int, key: str, origin: Origin, now: datetime
+) -> int:
+    """Close a bucket: what is left is written off by an expiry entry. Returns the units."""
+    for _ in range(10):
+        row = session.execute(
+            select(bucket_t.c.remaining, bucket_t.c.status).where(bucket_t.c.id == bucket_id)
+        ).one()
+        if row.status != "active":
+            return 0
+        result = session.execute(
+            update(bucket_t)
+            .where(
+                bucket_t.c.id == bucket_id,
+                bucket_t.c.remaining == row.remaining,
+                bucket_t.c.status == "active",
+            )
+            .values(remaining=0, status="expired")
+        )
+        if _rowcount(result) == 1:
+            write_entries(
+                session,
+                [Entry(line_id, bucket_id, "expiry", -int(row.remaining), f"{key}:{bucket_id}")],
+                origin=origin,
+                now=now,
+            )
+            return int(row.remaining)
+    raise BalanceChanged()
+
+
+def remaining_of(session: Session, bucket_id: int) -> int:
+    return int(session.scalar(select(bucket_t.c.remaining).where(bucket_t.c.id == bucket_id)) or 0)

@@ -1,0 +1,217 @@
+"""The catalogue document as the operator writes it (TOML), validated whole."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from saldo.kit.errors import SaldoError
+from saldo.kit.money import parse_eur
+from saldo.kit.periods import validate_period
+from saldo.kit.quantities import Allowance, parse_allowance
+
+ZONES = ("national", "eu", "international", "world")
+PLAN_ALLOWANCES = ("voice", "sms", "mms", "data", "data_eu", "international_voice")
+
+
+def _decimal_text(value: object) -> Decimal:
+    """A price written as a string ("0.29"); a TOML float would carry binary rounding."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError('write prices as strings, e.g. "0.29"')
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"expected a price of zero or more, got {value!r}")
+    return number
+
+
+def _cents(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError('write amounts as strings in euro, e.g. "9.99"')
+    try:
+        cents = parse_eur(str(value))
+    except SaldoError as exc:
+        raise ValueError(exc.message_en) from None
+    if cents < 0:
+        raise ValueError("amount must not be negative")
+    return cents
+
+
+Price = Annotated[Decimal, BeforeValidator(_decimal_text)]
+Cents = Annotated[int, BeforeValidator(_cents)]
+Code = Annotated[str, Field(pattern=r"^[A-Z0-9_]{2,32}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class VoiceRate(_Strict):
+    per_minute: Price
+    connect_fee: Price = Decimal(0)
+    increment: int = Field(default=1, ge=1, le=3600, description="seconds")
+
+
+class MessageRate(_Strict):
+    each: Price
+
+
+class DataRate(_Strict):
+    per_mb: Price
+    increment_kb: int = Field(default=1, ge=1, le=1024 * 1024)
+
+
+class ZoneRates(_Strict):
+    voice: VoiceRate | None = None
+    sms: MessageRate | None = None
+    mms: MessageRate | None = None
+    data: DataRate | None = None
+
+
+class OperatorSection(_Strict):
+    name: str = Field(min_length=1, max_length=60)
+    vat_rate: Price
+
+
+class ChannelsSection(_Strict):
+    ivr: str = Field(default="4242", pattern=r"^\d{3,6}$")
+    ivr_business: str = Field(default="1928", pattern=r"^\d{3,6}$")
+    sms: str = Field(default="4155", pattern=r"^\d{3,6}$")
+    ussd: str = Field(default="*133#", pattern=r"^\*\d{2,4}#$")
+
+
+class TopupSection(_Strict):
+    amounts: list[Cents] = Field(min_length=1)
+    min: Cents
+    max: Cents
+
+    @model_validator(mode="after")
+    def _amounts_within_limits(self) -> TopupSection:
+        if self.min <= 0 or self.min > self.max:
+            raise ValueError("min must be above zero and not above max")
+        outside = [a for a in self.amounts if not self.min <= a <= self.max]
+        if outside:
+            raise ValueError("every amount must lie between min and max")
+        return self
+
+
+def _check_allowances(raw: dict[str, str]) -> dict[str, Allowance]:
+    parsed: dict[str, Allowance] = {}
+    for service, text in raw.items():
+        if service not in PLAN_ALLOWANCES:
+            raise ValueError(
+                f"unknown allowance {service!r} (expected one of {', '.join(PLAN_ALLOWANCES)})"
+            )
+        try:
+            parsed[service] = parse_allowance(
+                "voice" if service == "international_voice" else service, text
+            )
+        except SaldoError as exc:
+            raise ValueError(f"{service}: {exc.message_en}") from None
+    return parsed
+
+
+class Plan(_Strict):
+    code: Code
+    name: str = Field(min_length=1, max_length=60)
+    segment: Literal["consumer", "business"]
+    billing: Literal["prepaid", "postpaid"]
+    fee: Cents
+    period: str
+    description: str = ""
+    allowances: dict[str, Allowance] = Field(default_factory=dict)
+    rates: dict[Literal["national", "eu", "international", "world"], ZoneRates]
+
+    @property
+    def fee_cents(self) -> int:
+        return self.fee
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        try:
+            return validate_period(value)
+        except SaldoError as exc:
+            raise ValueError(exc.message_en) from None
+
+    @field_validator("allowances", mode="before")
+    @classmethod
+    def _allowances(cls, value: object) -> object:
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            return _check_allowances(value)
+        return value
+
+    @field_validator("rates")
+    @classmethod
+    def _national_rates_complete(cls, value: dict[str, ZoneRates]) -> dict[str, ZoneRates]:
+        national = value.get("national")
+        if national is None or not (national.voice and national.sms and national.data):
+            raise ValueError("rates.national must give voice, sms and data rates")
+        return value
+
+
+class Option(_Strict):
+    code: Code
+    name: str = Field(min_length=1, max_length=60)
+    fee: Cents
+    period: str = "until_renewal"
+    recurring: bool = False
+    plans: list[str] | None = None
+    description: str = ""
+    allowances: dict[str, Allowance] = Field(default_factory=dict)
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        try:
+            return validate_period(value, allow_until_renewal=True)
+        except SaldoError as exc:
+            raise ValueError(exc.message_en) from None
+
+    @field_validator("allowances", mode="before")
+    @classmethod
+    def _allowances(cls, value: object) -> object:
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            return _check_allowances(value)
+        return value
+
+    def fits(self, plan_code: str) -> bool:
+        return self.plans is None or plan_code in self.plans
+
+
+class CatalogDocument(_Strict):
+    operator: OperatorSection
+    channels: ChannelsSection = ChannelsSection()
+    topup: TopupSection
+    plan: list[Plan] = Field(min_length=1)
+    option: list[Option] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> CatalogDocument:
+        codes = [p.code for p in self.plan] + [o.code for o in self.option]
+        repeated = sorted({c for c in codes if codes.count(c) > 1})
+        if repeated:
+            raise ValueError(f"codes must be unique across plans and options: {repeated}")
+        plan_codes = {p.code for p in self.plan}
+        for option in self.option:
+            unknown = sorted(set(option.plans or ()) - plan_codes)
+            if unknown:
+                raise ValueError(f"option {option.code}: plans {unknown} are not in the catalogue")
+        return self
+
+    def plan_by_code(self, code: str) -> Plan | None:
+        return next((p for p in self.plan if p.code == code), None)
+
+    def option_by_code(self, code: str) -> Option | None:
+        return next((o for o in self.option if o.code == code), None)

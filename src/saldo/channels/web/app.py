@@ -1,0 +1,29 @@
+"""The FastAPI application: health and OpenAPI now; pages and channel endpoints join it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from saldo import migrate
+from saldo.channels.web.errors import saldo_error_handler
+from saldo.kit.errors import SaldoError
+from saldo.runtime import Runtime
+
+
+def create_app(rt: Runtime) -> FastAPI:
+    app = FastAPI(
+        title="Saldo",
+        summary="Credito residuo e consumi, esatti su ogni canale.",
+        version="0.1.0",
+    )
+    app.state.runtime = rt
+    app.add_exception_handler(SaldoError, saldo_error_handler)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz(request: Request) -> JSONResponse:
+        """Liveness and schema state."""
+        runtime: Runtime = request.app.state.runtime
+        return JSONResponse({"status": "ok", "schema": migrate.current(runtime.engine)})
+
+    return app

@@ -1,0 +1,174 @@
+"""Charging one usage event: rate it, take it from buckets and credit, record it. Once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from saldo.balances import ledger
+from saldo.charging import thresholds
+from saldo.charging.lookup import LineState, load_line_state
+from saldo.charging.models import UsageRecord
+from saldo.charging.rating import Rating, Usage, rate
+from saldo.charging.schemas import UsageEvent, UsageResult
+from saldo.db import table
+from saldo.kit.origin import NETWORK, Origin
+
+usage_t = table(UsageRecord)
+
+
+@dataclass(slots=True)
+class Applied:
+    """What charging one event writes: computed first, then applied in one go."""
+
+    rating: Rating
+    credit_cents: int
+    unpaid_cents: int
+    entries: list[ledger.Entry] = field(default_factory=list)
+    usage_row: dict[str, object] = field(default_factory=dict)
+
+
+def replayed_result(session: Session, event_id: str, msisdn: str) -> UsageResult | None:
+    row = session.execute(select(usage_t).where(usage_t.c.event_id == event_id)).one_or_none()
+    if row is None:
+        return None
+    return UsageResult(
+        event_id,
+        msisdn,
+        row.covered,
+        row.billed_units,
+        row.charge_cents,
+        row.credit_cents,
+        row.unpaid_cents,
+        True,
+    )
+
+
+def settle(
+    state: LineState, event: UsageEvent, *, credit: int, source: str, now: datetime
+) -> Applied:
+    """Rate ``event`` against ``state`` and say what to write; pure but for the values given.
+
+    ``credit`` is the wallet balance to charge against; the caller debits it atomically.
+    """
+    rating = rate(
+        Usage(event.service, event.zone, event.quantity, event.started_at),
+        state.buckets,
+        state.plan.rates,
+    )
+    if state.billing == "prepaid":
+        taken = min(credit, rating.charge_cents)
+        unpaid = rating.charge_cents - taken
+    else:
+        taken, unpaid = 0, rating.charge_cents
+    applied = Applied(rating, taken, unpaid)
+    key = f"usage:{event.event_id}"
+    applied.entries = [
+        ledger.Entry(state.id, bucket_id, "charge", -units, f"{key}:{bucket_id}", event.event_id)
+        for bucket_id, units in rating.draws
+    ]
+    if taken:
+        applied.entries.append(
+            ledger.Entry(
+                state.id, state.wallet_id, "charge", -taken, f"{key}:credit", event.event_id
+            )
+        )
+    applied.usage_row = {
+        "event_id": event.event_id,
+        "line_id": state.id,
+        "service": event.service,
+        "zone": event.zone,
+        "started_at": event.started_at,
+        "quantity": event.quantity,
+        "destination": event.destination,
+        "covered": rating.covered,
+        "billed_units": rating.billed_units,
+        "charge_cents": rating.charge_cents,
+        "credit_cents": taken,
+        "unpaid_cents": unpaid,
+        "source": source,
+        "rated_at": now,
+    }
+    return applied
+
+
+def charge_usage(
+    session: Session,
+    *,
+    event: UsageEvent,
+    now: datetime,
+    sender: str,
+    origin: Origin = NETWORK,
+    source: str = "online",
+) -> UsageResult:
+    """Charge one event. A replayed ``event_id`` changes nothing and answers the first result.
+
+    Concurrent changes of the same buckets are met by conditional debits: if one finds less
+    than was rated, the event is rated again on fresh figures.
+    """
+    replay = replayed_result(session, event.event_id, event.msisdn)
+    if replay is not None:
+        return replay
+    for _ in range(20):
+        state = load_line_state(session, event.msisdn)
+        credit = ledger.remaining_of(session, state.wallet_id)
+        applied = settle(state, event, credit=credit, source=source, now=now)
+        try:
+            ledger.debit_all(session, applied.rating.draws)
+        except ledger.BalanceChanged:
+            continue
+        if applied.credit_cents and not ledger.try_debit(
+            session, state.wallet_id, applied.credit_cents
+        ):
+            for bucket_id, units in applied.rating.draws:
+                ledger.add_units(session, bucket_id, units)
+            continue
+        break
+    else:
+        raise ledger.BalanceChanged()
+    ledger.write_entries(session, applied.entries, origin=origin, now=now)
+    session.execute(insert(usage_t), [applied.usage_row])
+    notify_thresholds(session, state=state, draws=applied.rating.draws, sender=sender, now=now)
+    r = applied.rating
+    return UsageResult(
+        event.event_id,
+        event.msisdn,
+        r.covered,
+        r.billed_units,
+        r.charge_cents,
+        applied.credit_cents,
+        applied.unpaid_cents,
+        False,
+    )
+
+
+def notify_thresholds(
+    session: Session,
+    *,
+    state: LineState,
+    draws: tuple[tuple[int, int], ...] | list[tuple[int, int]],
+    sender: str,
+    now: datetime,
+    before: dict[int, int] | None = None,
+) -> None:
+    """Alert on data buckets whose use passed 80% or 100% with these draws."""
+    remaining = before if before is not None else {b.id: b.remaining for b in state.buckets}
+    for bucket_id, units in draws:
+        total, service, name = state.totals[bucket_id]
+        if service != "data":
+            continue
+        start = remaining[bucket_id]
+        for level in thresholds.crossed(total, start, start - units):
+            thresholds.alert(
+                session,
+                msisdn=state.msisdn,
+                bucket_id=bucket_id,
+                level=level,
+                remaining=start - units,
+                name=state.plan.name if name == state.plan.code else name,
+                sender=sender,
+                now=now,
+            )

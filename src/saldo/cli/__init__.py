@@ -1,0 +1,30 @@
+"""``saldo``: one CLI, split in command groups; each process role is one of its commands."""
+
+from __future__ import annotations
+
+import typer
+
+from saldo.cli import catalog, demo, lines, ops, usage
+
+app = typer.Typer(
+    name="saldo",
+    help="Saldo: credito residuo e consumi, esatti su ogni canale.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(ops.db_app, name="db")
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(lines.line_app, name="line")
+app.add_typer(lines.plan_app, name="plan")
+app.add_typer(lines.option_app, name="option")
+app.add_typer(usage.usage_app, name="usage")
+app.add_typer(demo.app, name="demo")
+app.add_typer(ops.outbox_app, name="outbox")
+app.command("topup")(lines.topup)
+app.command("balance")(lines.balance)
+app.command("worker")(ops.worker)
+app.command("serve")(ops.serve)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,102 @@
+"""``saldo db``, ``saldo worker``, ``saldo outbox``, ``saldo serve``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from saldo import migrate
+from saldo.cli.context import runtime
+from saldo.cli.output import command, console, emit_json
+from saldo.config import get_settings
+from saldo.db import make_engine
+from saldo.kit.clock import FixedClock, iso, parse_instant
+from saldo.kit.msisdn import normalize_msisdn
+from saldo.notifications.service import list_messages
+
+db_app = typer.Typer(help="Database.", no_args_is_help=True)
+outbox_app = typer.Typer(help="Messaggi in uscita.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+@command
+def upgrade() -> None:
+    """Create or migrate the database to the newest schema."""
+    engine = make_engine(get_settings().database_url)
+    applied = migrate.upgrade(engine)
+    console.print(
+        f"schema {migrate.current(engine)}" + (" (aggiornato)" if applied else " (già aggiornato)")
+    )
+
+
+@outbox_app.command("list")
+@command
+def outbox_list(
+    to: Annotated[str | None, typer.Option("--to")] = None,
+    limit: Annotated[int, typer.Option()] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Messages in the outbox, newest first."""
+    with runtime().transaction() as session:
+        rows = list_messages(session, recipient=normalize_msisdn(to) if to else None, limit=limit)
+        data = [
+            {
+                "id": m.id,
+                "channel": m.channel,
+                "from": m.sender,
+                "to": m.recipient,
+                "topic": m.topic,
+                "status": m.status,
+                "body": m.body,
+                "created_at": iso(m.created_at),
+                "sent_at": iso(m.sent_at),
+            }
+            for m in rows
+        ]
+    if as_json:
+        emit_json(data)
+        return
+    for m in data:
+        console.print(
+            f"#{m['id']} {m['created_at']} {m['to']} [{m['status']}] {m['topic']}: {m['body']}",
+            highlight=False,
+        )
+
+
+@command
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="one pass, then exit")] = False,
+    now: Annotated[
+        str | None, typer.Option("--now", help="process what is due up to this instant")
+    ] = None,
+    interval: Annotated[float, typer.Option(help="seconds between passes")] = 5.0,
+) -> None:
+    """Renewals, expiry, reservation clean-up, renewal warnings, outbox delivery."""
+    from saldo.worker import run_forever, run_once
+
+    rt = runtime()
+    if now is not None:
+        rt.clock = FixedClock(parse_instant(now))
+    if once or now is not None:
+        report = run_once(rt)
+        console.print(", ".join(f"{k}: {v}" for k, v in report.items()))
+        return
+    run_forever(rt, interval=interval)
+
+
+@command
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="demo pages (phone simulator)")] = False,
+) -> None:
+    """Serve the web app, the JSON API and the channel webhooks."""
+    import uvicorn
+
+    from saldo.channels.web.app import create_app
+
+    rt = runtime()
+    if demo:
+        rt.settings.demo = True
+    uvicorn.run(create_app(rt), host=host, port=port, log_level="warning")

@@ -1,0 +1,50 @@
+"""The CLI's output layer: the only place that prints, and where errors become exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from saldo.kit.errors import SaldoError
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_CODES = {"invalid": 2, "not_found": 3, "conflict": 4, "forbidden": 5, "unavailable": 6}
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fail(error: SaldoError) -> NoReturn:
+    err_console.print(f"[bold red]errore[/] ({error.code}): {error.message_it}", highlight=False)
+    if error.message_en != error.message_it:
+        err_console.print(f"[dim]{error.message_en}[/]", highlight=False)
+    raise typer.Exit(EXIT_CODES.get(error.kind, 1))
+
+
+@contextmanager
+def answers() -> Iterator[None]:
+    """Turn a SaldoError into a clear message and its exit code."""
+    try:
+        yield
+    except SaldoError as exc:
+        fail(exc)
+
+
+def command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with answers():
+            return fn(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,80 @@
+"""One settings object with nested sections, read once from ``SALDO_*`` variables and ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _section(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore")
+
+
+class SmppSettings(BaseSettings):
+    model_config = _section("SALDO_SMPP_")
+    host: str = "127.0.0.1"
+    port: int = 2775
+    system_id: str = "saldo"
+    password: SecretStr = SecretStr("saldo")
+    system_type: str = ""
+    source_ton: int = 3
+    source_npi: int = 0
+    throughput: int = Field(default=500, description="submit_sm per second at most")
+    window: int = Field(default=10, description="outstanding submit_sm at most")
+    enquire_link_seconds: int = 30
+
+
+class SmsSettings(BaseSettings):
+    model_config = _section("SALDO_SMS_")
+    flood_limit: int = 10
+    flood_window_seconds: int = 600
+
+
+class GatewaySettings(BaseSettings):
+    model_config = _section("SALDO_GATEWAY_")
+    user: str = "gateway"
+    password: SecretStr = SecretStr("")
+    outbound_url: str = ""
+
+
+class TwilioSettings(BaseSettings):
+    model_config = _section("SALDO_TWILIO_")
+    auth_token: SecretStr = SecretStr("")
+
+
+class CareSettings(BaseSettings):
+    model_config = _section("SALDO_CARE_")
+    destination: str = "+390699999999"
+    business_destination: str = "+390699999998"
+    opens: str = "08:00"
+    closes: str = "22:00"
+
+
+class WebSettings(BaseSettings):
+    model_config = _section("SALDO_WEB_")
+    secret_key: SecretStr = SecretStr("change-me-in-production")
+    session_idle_minutes: int = 30
+    secure_cookies: bool = False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SALDO_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./saldo.db"
+    catalog_file: str = "catalog/demo.toml"
+    demo: bool = False
+    log_level: str = "INFO"
+    smpp: SmppSettings = Field(default_factory=SmppSettings)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
+    twilio: TwilioSettings = Field(default_factory=TwilioSettings)
+    care: CareSettings = Field(default_factory=CareSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()

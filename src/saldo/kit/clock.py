@@ -1,0 +1,63 @@
+"""The clock is injected so that tests and the demo can move time forward."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that stands still until moved; for tests, the worker's ``--now`` and the demo."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = as_utc(at)
+
+    def now(self) -> datetime:
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = as_utc(at)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Aware UTC datetime; a naive one (as SQLite returns) is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def to_rome(moment: datetime) -> datetime:
+    return as_utc(moment).astimezone(ROME)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with offset, in Europe/Rome, as every channel shows time."""
+    return None if moment is None else to_rome(moment).isoformat()
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse an ISO 8601 instant; one without offset is taken as Europe/Rome local time."""
+    from saldo.kit.errors import InvalidInput
+
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            f"data/ora non valida {text!r} (atteso ISO 8601)",
+            f"invalid date/time {text!r} (expected ISO 8601)",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ROME)
+    return moment.astimezone(UTC)

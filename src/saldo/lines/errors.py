@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from saldo.kit.errors import Conflict, InvalidInput
+
+
+class LineExists(Conflict):
+    code = "line_exists"
+
+    def __init__(self, msisdn: str) -> None:
+        super().__init__(f"la linea {msisdn} esiste già", f"line {msisdn} already exists")
+
+
+class PlanNotAllowed(InvalidInput):
+    code = "plan_not_allowed"
+
+
+class OptionNotAllowed(InvalidInput):
+    code = "option_not_allowed"
+
+
+class OptionState(Conflict):
+    code = "option_state"
+
+
+class PlanState(Conflict):
+    code = "plan_state"

@@ -1,0 +1,122 @@
+"""Enqueue messages in the caller's transaction; deliver them after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from saldo.db import table
+from saldo.notifications.models import OutboxMessage
+
+outbox_t = table(OutboxMessage)
+MAX_ATTEMPTS = 8
+
+
+class Transport(Protocol):
+    """Something that can send one outbox message; returns the provider's message id."""
+
+    def send(self, *, sender: str, recipient: str, body: str) -> str | None: ...
+
+
+def enqueue(
+    session: Session,
+    *,
+    recipient: str,
+    body: str,
+    topic: str,
+    now: datetime,
+    sender: str = "",
+    channel: str = "sms",
+    dedup_key: str | None = None,
+) -> bool:
+    """Add a message to the outbox. With a ``dedup_key`` already used, nothing is added."""
+    values = {
+        "channel": channel,
+        "sender": sender,
+        "recipient": recipient,
+        "body": body,
+        "topic": topic,
+        "dedup_key": dedup_key,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    if dedup_key is None:
+        session.execute(insert(outbox_t).values(**values))
+        return True
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(outbox_t)
+    result = session.execute(
+        stmt.values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def list_messages(
+    session: Session, *, recipient: str | None = None, limit: int = 100
+) -> Sequence[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if recipient is not None:
+        query = query.where(OutboxMessage.recipient == recipient)
+    return session.scalars(query).all()
+
+
+def claim_due(session: Session, *, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+    """Mark due messages as being sent, so that a second worker does not send them too."""
+    ids = list(
+        session.scalars(
+            select(outbox_t.c.id)
+            .where(outbox_t.c.status == "pending", outbox_t.c.next_attempt_at <= now)
+            .order_by(outbox_t.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    session.execute(
+        update(outbox_t)
+        .where(outbox_t.c.id.in_(ids), outbox_t.c.status == "pending")
+        .values(status="sending", attempts=outbox_t.c.attempts + 1)
+    )
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))))
+
+
+def mark_sent(session: Session, *, message_id: int, external_id: str | None, now: datetime) -> None:
+    session.execute(
+        update(outbox_t)
+        .where(outbox_t.c.id == message_id)
+        .values(status="sent", external_id=external_id, sent_at=now, error=None)
+    )
+
+
+def mark_failed(
+    session: Session, *, message_id: int, attempts: int, error: str, now: datetime
+) -> None:
+    """Back off exponentially; after MAX_ATTEMPTS the message is failed for good."""
+    final = attempts >= MAX_ATTEMPTS
+    session.execute(
+        update(outbox_t)
+        .where(outbox_t.c.id == message_id)
+        .values(
+            status="failed" if final else "pending",
+            error=error[:500],
+            next_attempt_at=now + timedelta(seconds=min(3600, 5 * 2**attempts)),
+        )
+    )
+
+
+def mark_delivery(session: Session, *, external_id: str, delivered: bool) -> bool:
+    """A delivery receipt: the message is delivered or failed. False if no such message."""
+    result = session.execute(
+        update(outbox_t)
+        .where(outbox_t.c.external_id == external_id)
+        .values(status="delivered" if delivered else "failed")
+    )
+    return bool(getattr(result, "rowcount", 0))

@@ -1,0 +1,70 @@
+"""What an entry point needs: settings, engine, session factory and clock, made once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from saldo import migrate
+from saldo.config import Settings, get_settings
+from saldo.db import make_engine, make_sessionmaker, transaction
+from saldo.kit.clock import Clock, FixedClock, SystemClock, parse_instant
+
+T = TypeVar("T")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with transaction(self.sessions) as session:
+            yield session
+
+
+def clock_from_env() -> Clock:
+    """``SALDO_NOW`` (ISO 8601) fixes the clock, for tests and demos that move time."""
+    now = os.environ.get("SALDO_NOW")
+    return FixedClock(parse_instant(now)) if now else SystemClock()
+
+
+def build_runtime(
+    settings: Settings | None = None, *, migrate_schema: bool = True, clock: Clock | None = None
+) -> Runtime:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+    migrate.ensure(engine, migrate=migrate_schema)
+    return Runtime(settings, engine, make_sessionmaker(engine), clock or clock_from_env())
+
+
+def retrying(runtime: Runtime, work: Callable[[Session], T], attempts: int = 5) -> T:
+    """Run ``work`` in its own transaction; a race lost on a unique key or lock is run again.
+
+    A replayed request then finds the first result (idempotency keys) and changes nothing.
+    """
+    for attempt in range(attempts):
+        try:
+            with runtime.transaction() as session:
+                return work(session)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == attempts - 1 or not _retryable(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    text = str(exc).lower()
+    return "deadlock" in text or "could not serialize" in text or "database is locked" in text

@@ -1,0 +1,81 @@
+"""``saldo worker``: the time-driven jobs, each in transactions of its own."""
+
+from __future__ import annotations
+
+import time
+
+import structlog
+
+from saldo.charging import renewals
+from saldo.charging.reservations import expire_reservations
+from saldo.kit.origin import WORKER
+from saldo.notifications import service as outbox
+from saldo.notifications.service import Transport
+from saldo.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+
+def run_once(rt: Runtime, *, transport: Transport | None = None) -> dict[str, int]:
+    """One pass over everything due at the runtime's clock."""
+    now = rt.clock.now()
+    report = {"renewed": 0, "expired": 0, "reservations": 0, "warned": 0, "sent": 0}
+    while True:
+        with rt.transaction() as session:
+            due = renewals.due_renewals(session, now=now, limit=200)
+        if not due:
+            break
+        for line_id in due:
+            with rt.transaction() as session:
+                report["renewed"] += renewals.renew_line(
+                    session, line_id=line_id, now=now, origin=WORKER
+                )
+        if len(due) < 200:
+            break
+    with rt.transaction() as session:
+        report["expired"] = renewals.expire_due(session, now=now, origin=WORKER)
+    with rt.transaction() as session:
+        report["reservations"] = expire_reservations(session, now=now, origin=WORKER)
+    with rt.transaction() as session:
+        report["warned"] = renewals.warn_renewals(session, now=now)
+    if transport is not None:
+        report["sent"] = deliver(rt, transport)
+    return report
+
+
+def deliver(rt: Runtime, transport: Transport) -> int:
+    """Send due outbox messages after their transaction committed; each is sent at most once."""
+    with rt.transaction() as session:
+        batch = outbox.claim_due(session, now=rt.clock.now())
+    sent = 0
+    for message in batch:
+        try:
+            external_id = transport.send(
+                sender=message.sender, recipient=message.recipient, body=message.body
+            )
+        except Exception as exc:  # a transport failure is retried later, never lost
+            log.warning("outbox.send_failed", id=message.id, error=str(exc))
+            with rt.transaction() as session:
+                outbox.mark_failed(
+                    session,
+                    message_id=message.id,
+                    attempts=message.attempts,
+                    error=str(exc),
+                    now=rt.clock.now(),
+                )
+            continue
+        with rt.transaction() as session:
+            outbox.mark_sent(
+                session, message_id=message.id, external_id=external_id, now=rt.clock.now()
+            )
+        sent += 1
+    return sent
+
+
+def run_forever(rt: Runtime, *, interval: float, transport: Transport | None = None) -> None:
+    log.info("worker.started", interval=interval)
+    while True:
+        report = run_once(rt, transport=transport)
+        if any(report.values()):
+            log.info("worker.pass", **report)
+        time.sleep(interval)
