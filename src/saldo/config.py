@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SALDO_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///./saldo.db"
+    auto_migrate: bool = True
+    """Commands migrate a schema that is behind; False: they refuse with a clear message."""
     catalog_file: str = "catalog/demo.toml"
     demo: bool = False
     log_level: str = "INFO"

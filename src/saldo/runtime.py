@@ -39,12 +39,10 @@ def clock_from_env() -> Clock:
     return FixedClock(parse_instant(now)) if now else SystemClock()
 
 
-def build_runtime(
-    settings: Settings | None = None, *, migrate_schema: bool = True, clock: Clock | None = None
-) -> Runtime:
+def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None) -> Runtime:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
-    migrate.ensure(engine, migrate=migrate_schema)
+    migrate.ensure(engine, migrate=settings.auto_migrate)
     return Runtime(settings, engine, make_sessionmaker(engine), clock or clock_from_env())
 
 
