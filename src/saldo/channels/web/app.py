@@ -19,6 +19,7 @@ def create_app(rt: Runtime) -> FastAPI:
     )
     app.state.runtime = rt
     app.add_exception_handler(SaldoError, saldo_error_handler)
+    # channel routers (one line each; keep this list sorted)
 
     @app.get("/healthz", tags=["ops"])
     def healthz(request: Request) -> JSONResponse:
