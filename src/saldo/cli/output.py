@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from saldo.kit.errors import SaldoError
 
@@ -24,9 +26,14 @@ def emit_json(data: Any) -> None:
 
 
 def fail(error: SaldoError) -> NoReturn:
-    err_console.print(f"[bold red]errore[/] ({error.code}): {error.message_it}", highlight=False)
-    if error.message_en != error.message_it:
-        err_console.print(f"[dim]{error.message_en}[/]", highlight=False)
+    """Print the error in the operator's language (SALDO_LANG=en for English) and exit."""
+    lang = os.environ.get("SALDO_LANG", "it")
+    label = "error" if lang == "en" else "errore"
+    err_console.print(
+        f"[bold red]{label}[/] ({error.code}): {escape(error.message(lang))}",
+        highlight=False,
+        soft_wrap=True,
+    )
     raise typer.Exit(EXIT_CODES.get(error.kind, 1))
 
 

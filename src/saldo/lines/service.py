@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import select
@@ -86,7 +87,15 @@ def add_line(
             origin=origin,
             now=now,
         )
-    start_period(session, line=line, plan=plan, version_id=version_id, start=now, origin=origin)
+    start_period(
+        session,
+        line=line,
+        plan=plan,
+        version_id=version_id,
+        start=now,
+        origin=origin,
+        reason="activation",
+    )
     return line
 
 
@@ -104,12 +113,22 @@ def _check_plan_fits(plan: Plan, *, business: bool, postpaid: bool) -> None:
 
 
 def start_period(
-    session: Session, *, line: Line, plan: Plan, version_id: int, start: datetime, origin: Origin
+    session: Session,
+    *,
+    line: Line,
+    plan: Plan,
+    version_id: int,
+    start: datetime,
+    origin: Origin,
+    reason: str,
 ) -> bool:
     """Begin a plan period at ``start``: debit the fee (prepaid) and grant the allowances.
 
-    Returns False, with the plan suspended, when the credit cannot pay the fee.
+    ``reason`` (activation, renewal, change, resume) makes the fee's ledger key: a renewal's key
+    is fixed by the period, so the same period is never charged twice. Returns False, with the
+    plan suspended, when the credit cannot pay the fee.
     """
+    unique = start.isoformat() if reason in ("activation", "renewal") else uuid.uuid4().hex
     now = start
     line.plan_code = plan.code
     line.catalog_version_id = version_id
@@ -120,7 +139,7 @@ def start_period(
                 line_id=line.id,
                 cents=plan.fee,
                 kind="fee",
-                key=f"fee:plan:{line.id}:{start.isoformat()}",
+                key=f"fee:{reason}:{line.id}:{unique}",
                 reference=f"plan:{plan.code}",
                 origin=origin,
                 now=now,
@@ -141,7 +160,7 @@ def start_period(
         source_ref=None,
         valid_from=start,
         expires_at=renews_at,
-        key=f"grant:plan:{line.id}:{start.isoformat()}",
+        key=f"grant:{reason}:{line.id}:{unique}",
         origin=origin,
         now=now,
     )
@@ -167,7 +186,13 @@ def renew(session: Session, *, line: Line, origin: Origin) -> bool:
         version_id, plan = get_plan(session, line.plan_code, line.catalog_version_id)
     line.pending_plan_code = None
     renewed = start_period(
-        session, line=line, plan=plan, version_id=version_id, start=at, origin=origin
+        session,
+        line=line,
+        plan=plan,
+        version_id=version_id,
+        start=at,
+        origin=origin,
+        reason="renewal",
     )
     if renewed:
         _renew_recurring_options(session, line=line, origin=origin, at=at)
@@ -184,7 +209,13 @@ def resume_if_affordable(session: Session, *, line: Line, clock: Clock, origin: 
         return False
     line.pending_plan_code = None
     return start_period(
-        session, line=line, plan=plan, version_id=version_id, start=clock.now(), origin=origin
+        session,
+        line=line,
+        plan=plan,
+        version_id=version_id,
+        start=clock.now(),
+        origin=origin,
+        reason="resume",
     )
 
 
@@ -217,7 +248,15 @@ def change_plan(
         if not spec.fits(plan.code):
             _end_option(session, line=line, option=option, origin=origin, now=now)
     line.pending_plan_code = None
-    start_period(session, line=line, plan=plan, version_id=version_id, start=now, origin=origin)
+    start_period(
+        session,
+        line=line,
+        plan=plan,
+        version_id=version_id,
+        start=now,
+        origin=origin,
+        reason="change",
+    )
     return line
 
 
