@@ -9,19 +9,19 @@ and ends with exactly the balances of one uninterrupted run.
 from __future__ import annotations
 
 import csv
-import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from saldo.balances import ledger
-from saldo.balances.models import Bucket
+from saldo.balances.models import LedgerEntry
 from saldo.catalog.service import get_catalog
+from saldo.charging import bulk
 from saldo.charging.lookup import LineState, bucket_rows, build_states, line_rows
 from saldo.charging.models import UsageRecord
 from saldo.charging.rating import SERVICES, ZONES
@@ -35,7 +35,7 @@ from saldo.kit.origin import NETWORK
 
 HEADER = ["event_id", "msisdn", "service", "zone", "started_at", "quantity", "destination"]
 usage_t = table(UsageRecord)
-bucket_t = table(Bucket)
+ledger_t = table(LedgerEntry)
 _CHUNK = 2000
 
 
@@ -137,6 +137,7 @@ def import_usage(
         if header is None or [h.strip() for h in header] != HEADER:
             raise_bad_header(header)
         batch = _Batch()
+        cache = _Cache()
         for row in reader:
             parsed = parser.parse(row)
             if isinstance(parsed, str):
@@ -144,10 +145,10 @@ def import_usage(
                 continue
             batch.events.append((reader.line_num, parsed))
             if len(batch.events) >= batch_size:
-                _run_batch(sessions, batch, summary, writer, clock)
+                _run_batch(sessions, batch, summary, writer, clock, cache)
                 batch = _Batch()
         if batch.events:
-            _run_batch(sessions, batch, summary, writer, clock)
+            _run_batch(sessions, batch, summary, writer, clock, cache)
     summary.rejected = writer.count
     return summary
 
@@ -167,20 +168,76 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
         yield items[i : i + _CHUNK]
 
 
+class _Cache:
+    """Line states carried from one batch to the next while nobody else wrote a ledger entry.
+
+    Every change of a bucket or of a line's plan writes a ledger entry, so an unchanged
+    highest ledger id proves the cached figures are still the database's. Only on SQLite,
+    where writers queue on one lock and ids grow in commit order; PostgreSQL reloads.
+    """
+
+    def __init__(self) -> None:
+        self.states: dict[str, LineState | None] = {}
+        self.mark: int | None = None
+
+    def validate(self, session: Session) -> None:
+        if session.get_bind().dialect.name != "sqlite":
+            self.states.clear()
+            return
+        if self._high(session) != self.mark:
+            self.states.clear()
+
+    def seal(self, session: Session) -> None:
+        self.mark = self._high(session)
+
+    @staticmethod
+    def _high(session: Session) -> int:
+        return int(session.scalar(select(func.max(ledger_t.c.id))) or 0)
+
+
 def _run_batch(
     sessions: sessionmaker[Session],
     batch: _Batch,
     summary: ImportSummary,
     writer: RejectWriter,
     clock: Clock,
+    cache: _Cache,
 ) -> None:
-    with transaction(sessions) as session:
-        _rate_batch(session, batch, summary, writer, clock.now())
+    try:
+        with transaction(sessions) as session:
+            cache.validate(session)
+            _rate_batch(session, batch, summary, writer, clock.now(), cache)
+            cache.seal(session)
+    except BaseException:
+        cache.states.clear()
+        cache.mark = None
+        raise
     summary.batches += 1
 
 
+def _load(session: Session, cache: _Cache, msisdns: set[str]) -> None:
+    missing = sorted(m for m in msisdns if m not in cache.states)
+    if not missing:
+        return
+    lines = [row for chunk in _chunks(missing) for row in line_rows(session, chunk)]
+    lock = session.get_bind().dialect.name == "postgresql"
+    ids = sorted(int(r.id) for r in lines)
+    buckets = [
+        row
+        for i in range(0, len(ids), _CHUNK)
+        for row in bucket_rows(session, ids[i : i + _CHUNK], lock=lock)
+    ]
+    cache.states.update(dict.fromkeys(missing))
+    cache.states.update(build_states(session, lines, buckets))
+
+
 def _rate_batch(
-    session: Session, batch: _Batch, summary: ImportSummary, writer: RejectWriter, now: datetime
+    session: Session,
+    batch: _Batch,
+    summary: ImportSummary,
+    writer: RejectWriter,
+    now: datetime,
+    cache: _Cache,
 ) -> None:
     ids = [e.event_id for _, e in batch.events]
     seen: set[str] = set()
@@ -188,83 +245,69 @@ def _rate_batch(
         seen.update(
             session.scalars(select(usage_t.c.event_id).where(usage_t.c.event_id.in_(chunk)))
         )
-    msisdns = sorted({e.msisdn for _, e in batch.events})
-    lines = [row for chunk in _chunks(msisdns) for row in line_rows(session, chunk)]
-    lock = session.get_bind().dialect.name == "postgresql"
-    line_ids = sorted(int(r.id) for r in lines)
-    buckets = [
-        row
-        for i in range(0, len(line_ids), _CHUNK)
-        for row in bucket_rows(session, line_ids[i : i + _CHUNK], lock=lock)
-    ]
-    states = build_states(session, lines, buckets)
-    start_remaining = {b.id: b.remaining for s in states.values() for b in s.buckets}
-    start_credit = {s.wallet_id: s.credit for s in states.values()}
+    _load(session, cache, {e.msisdn for _, e in batch.events})
+    conn = session.connection()
+    rated_at = bulk.timestamp(conn, now)
+    stamps: dict[datetime, object] = {}
+
+    def stamp(moment: datetime) -> object:
+        value = stamps.get(moment)
+        if value is None:
+            value = stamps[moment] = bulk.timestamp(conn, moment)
+        return value
+
     entries: list[ledger.Entry] = []
-    usage_rows: list[dict[str, object]] = []
-    touched: dict[int, LineState] = {}
+    usage_rows: list[tuple[object, ...]] = []
+    deltas: dict[int, int] = {}
+    touched: dict[int, tuple[LineState, dict[int, int]]] = {}
     for line_no, event in batch.events:
         if event.event_id in seen:
             summary.duplicates += 1
             continue
-        state = states.get(event.msisdn)
+        state = cache.states.get(event.msisdn)
         if state is None:
             writer.reject(line_no, f"unknown line {event.msisdn}", _as_row(event))
             continue
         seen.add(event.event_id)
-        applied = settle(state, event, credit=state.credit, source="cdr", now=now)
+        applied = settle(
+            state,
+            event,
+            credit=state.credit,
+            source="cdr",
+            started=stamp(event.started_at),
+            rated=rated_at,
+        )
         if applied.rating.draws:
+            before = touched.setdefault(state.id, (state, {}))[1]
             drawn = dict(applied.rating.draws)
-            state.buckets = [
-                dataclasses.replace(b, remaining=b.remaining - drawn[b.id]) if b.id in drawn else b
-                for b in state.buckets
-            ]
-            touched[state.id] = state
-        state.credit -= applied.credit_cents
+            for b in state.buckets:
+                units = drawn.get(b.id)
+                if units:
+                    before.setdefault(b.id, b.remaining)
+                    deltas[b.id] = deltas.get(b.id, 0) + units
+                    b.remaining -= units
+        if applied.credit_cents:
+            state.credit -= applied.credit_cents
+            deltas[state.wallet_id] = deltas.get(state.wallet_id, 0) + applied.credit_cents
         entries.extend(applied.entries)
         usage_rows.append(applied.usage_row)
         summary.rated += 1
         summary.credit_charged_cents += applied.credit_cents
         summary.unpaid_cents += applied.unpaid_cents
-    deltas = [
-        {"bid": b.id, "d": start_remaining[b.id] - b.remaining}
-        for s in touched.values()
-        for b in s.buckets
-        if start_remaining[b.id] != b.remaining
-    ]
-    deltas += [
-        {"bid": s.wallet_id, "d": start_credit[s.wallet_id] - s.credit}
-        for s in states.values()
-        if start_credit[s.wallet_id] != s.credit
-    ]
-    if deltas:
-        result = session.execute(
-            update(bucket_t)
-            .where(bucket_t.c.id == bindparam("bid"), bucket_t.c.remaining >= bindparam("d"))
-            .values(remaining=bucket_t.c.remaining - bindparam("d")),
-            deltas,
-            execution_options={"synchronize_session": False},
-        )
-        if getattr(result, "rowcount", len(deltas)) not in (len(deltas), -1):
-            raise ledger.BalanceChanged()
-    if usage_rows:
-        session.execute(insert(usage_t), usage_rows)
-        ledger.write_entries(session, entries, origin=NETWORK, now=now)
+    bulk.debit_many(conn, sorted(deltas.items()))
+    bulk.insert_usage(conn, usage_rows)
+    bulk.insert_ledger(conn, entries, origin=NETWORK, now=now)
     if touched:
         _, document = get_catalog(session)
-        for state in touched.values():
-            draws = [
-                (b.id, start_remaining[b.id] - b.remaining)
-                for b in state.buckets
-                if start_remaining[b.id] != b.remaining
-            ]
+        for state, before in touched.values():
+            remaining = {b.id: b.remaining for b in state.buckets}
             notify_thresholds(
                 session,
                 state=state,
-                draws=draws,
+                draws=[(bid, start - remaining[bid]) for bid, start in before.items()],
                 sender=document.channels.sms,
                 now=now,
-                before=start_remaining,
+                before=before,
             )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,12 +17,13 @@ from saldo.kit.money import round_cents
 
 SERVICES = ("voice", "sms", "mms", "data")
 ZONES = ("national", "eu", "international", "world")
-_FAR_FUTURE = datetime.max
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BucketState:
-    """What rating needs to know of one allowance bucket."""
+    """What rating needs to know of one allowance bucket (rating never changes it; a batch
+    that applies its own draws in memory does)."""
 
     id: int
     service: str
@@ -52,31 +53,33 @@ class Rating:
     charge_cents: int
 
 
-def _sort_key(bucket: BucketState) -> tuple[datetime, int]:
-    expires = bucket.expires_at.replace(tzinfo=None) if bucket.expires_at else _FAR_FUTURE
-    return (expires, bucket.created_seq)
-
-
-def _valid(bucket: BucketState, at: datetime) -> bool:
-    return bucket.valid_from <= at and (bucket.expires_at is None or at < bucket.expires_at)
+def _sort_key(bucket: BucketState) -> tuple[bool, datetime, int]:
+    """Soonest expiring first (never-expiring last), then the oldest."""
+    expires = bucket.expires_at
+    return (expires is None, expires or _EPOCH, bucket.created_seq)
 
 
 def eligible(
     buckets: Iterable[BucketState], usage: Usage
 ) -> tuple[list[BucketState], list[BucketState]]:
     """The buckets that pay for ``usage`` in drawing order, and the EU data caps that bound it."""
-    home_zone = usage.zone in ("national", "eu")
-    zone = "national" if home_zone else usage.zone
-    payers = [
-        b
-        for b in buckets
-        if b.service == usage.service and b.zone == zone and _valid(b, usage.started_at)
-    ]
+    zone = "national" if usage.zone in ("national", "eu") else usage.zone
+    service = usage.service
+    at = usage.started_at
+    want_caps = service == "data" and usage.zone == "eu"
+    payers: list[BucketState] = []
     caps: list[BucketState] = []
-    if usage.service == "data" and usage.zone == "eu":
-        caps = [b for b in buckets if b.service == "data_eu" and _valid(b, usage.started_at)]
-    payers.sort(key=_sort_key)
-    caps.sort(key=_sort_key)
+    for b in buckets:
+        if b.valid_from > at or (b.expires_at is not None and at >= b.expires_at):
+            continue
+        if b.service == service and b.zone == zone:
+            payers.append(b)
+        elif want_caps and b.service == "data_eu":
+            caps.append(b)
+    if len(payers) > 1:
+        payers.sort(key=_sort_key)
+    if len(caps) > 1:
+        caps.sort(key=_sort_key)
     return payers, caps
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
-from saldo.charging import thresholds
+from saldo.charging import bulk, thresholds
 from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.models import UsageRecord
 from saldo.charging.rating import Rating, Usage, rate
@@ -28,7 +28,8 @@ class Applied:
     credit_cents: int
     unpaid_cents: int
     entries: list[ledger.Entry] = field(default_factory=list)
-    usage_row: dict[str, object] = field(default_factory=dict)
+    usage_row: tuple[object, ...] = ()
+    """In ``bulk.USAGE_COLUMNS`` order, timestamps as the driver takes them."""
 
 
 def replayed_result(session: Session, event_id: str, msisdn: str) -> UsageResult | None:
@@ -48,11 +49,18 @@ def replayed_result(session: Session, event_id: str, msisdn: str) -> UsageResult
 
 
 def settle(
-    state: LineState, event: UsageEvent, *, credit: int, source: str, now: datetime
+    state: LineState,
+    event: UsageEvent,
+    *,
+    credit: int,
+    source: str,
+    started: object,
+    rated: object,
 ) -> Applied:
     """Rate ``event`` against ``state`` and say what to write; pure but for the values given.
 
     ``credit`` is the wallet balance to charge against; the caller debits it atomically.
+    ``started`` and ``rated`` are the event's and the rating's instants as the driver takes them.
     """
     rating = rate(
         Usage(event.service, event.zone, event.quantity, event.started_at),
@@ -76,22 +84,22 @@ def settle(
                 state.id, state.wallet_id, "charge", -taken, f"{key}:credit", event.event_id
             )
         )
-    applied.usage_row = {
-        "event_id": event.event_id,
-        "line_id": state.id,
-        "service": event.service,
-        "zone": event.zone,
-        "started_at": event.started_at,
-        "quantity": event.quantity,
-        "destination": event.destination,
-        "covered": rating.covered,
-        "billed_units": rating.billed_units,
-        "charge_cents": rating.charge_cents,
-        "credit_cents": taken,
-        "unpaid_cents": unpaid,
-        "source": source,
-        "rated_at": now,
-    }
+    applied.usage_row = (
+        event.event_id,
+        state.id,
+        event.service,
+        event.zone,
+        started,
+        event.quantity,
+        event.destination,
+        rating.covered,
+        rating.billed_units,
+        rating.charge_cents,
+        taken,
+        unpaid,
+        source,
+        rated,
+    )
     return applied
 
 
@@ -115,7 +123,15 @@ def charge_usage(
     for _ in range(20):
         state = load_line_state(session, event.msisdn)
         credit = ledger.remaining_of(session, state.wallet_id)
-        applied = settle(state, event, credit=credit, source=source, now=now)
+        conn = session.connection()
+        applied = settle(
+            state,
+            event,
+            credit=credit,
+            source=source,
+            started=bulk.timestamp(conn, event.started_at),
+            rated=bulk.timestamp(conn, now),
+        )
         try:
             ledger.debit_all(session, applied.rating.draws)
         except ledger.BalanceChanged:
@@ -130,7 +146,7 @@ def charge_usage(
     else:
         raise ledger.BalanceChanged()
     ledger.write_entries(session, applied.entries, origin=origin, now=now)
-    session.execute(insert(usage_t), [applied.usage_row])
+    bulk.insert_usage(session.connection(), [applied.usage_row])
     notify_thresholds(session, state=state, draws=applied.rating.draws, sender=sender, now=now)
     r = applied.rating
     return UsageResult(

@@ -1,0 +1,105 @@
+"""Set-based writes for batch rating: one DB-API ``executemany`` per statement.
+
+The CDR import writes hundreds of thousands of rows; compiling a statement per row would
+cost more than rating them. These helpers speak the driver's own parameter style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from saldo.balances.errors import BalanceChanged
+from saldo.balances.ledger import Entry
+from saldo.kit.origin import Origin
+
+USAGE_COLUMNS = (
+    "event_id",
+    "line_id",
+    "service",
+    "zone",
+    "started_at",
+    "quantity",
+    "destination",
+    "covered",
+    "billed_units",
+    "charge_cents",
+    "credit_cents",
+    "unpaid_cents",
+    "source",
+    "rated_at",
+)
+LEDGER_COLUMNS = (
+    "line_id",
+    "bucket_id",
+    "kind",
+    "delta",
+    "reference",
+    "actor",
+    "channel",
+    "idempotency_key",
+    "created_at",
+)
+
+
+def _marker(conn: Connection) -> str:
+    return "?" if conn.dialect.name == "sqlite" else "%s"
+
+
+def timestamp(conn: Connection, moment: datetime) -> Any:
+    """A UTC instant as the column stores it (SQLite: the text SQLAlchemy writes)."""
+    if conn.dialect.name == "sqlite":
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment
+
+
+def _insert_sql(conn: Connection, table: str, columns: Sequence[str]) -> str:
+    marks = ", ".join([_marker(conn)] * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+def insert_usage(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows in USAGE_COLUMNS order, timestamps already passed through ``timestamp``."""
+    if rows:
+        conn.exec_driver_sql(_insert_sql(conn, "usage_record", USAGE_COLUMNS), list(rows))
+
+
+def insert_ledger(
+    conn: Connection, entries: Sequence[Entry], *, origin: Origin, now: datetime
+) -> None:
+    if not entries:
+        return
+    at = timestamp(conn, now)
+    conn.exec_driver_sql(
+        _insert_sql(conn, "ledger_entry", LEDGER_COLUMNS),
+        [
+            (
+                e.line_id,
+                e.bucket_id,
+                e.kind,
+                e.delta,
+                e.reference,
+                origin.actor,
+                origin.channel,
+                e.key,
+                at,
+            )
+            for e in entries
+        ],
+    )
+
+
+def debit_many(conn: Connection, deltas: Sequence[tuple[int, int]]) -> None:
+    """Take (bucket id, units) from each bucket; every one must have enough, or none is taken."""
+    if not deltas:
+        return
+    m = _marker(conn)
+    result = conn.exec_driver_sql(
+        f"UPDATE bucket SET remaining = remaining - {m} WHERE id = {m} AND remaining >= {m}",
+        [(units, bucket_id, units) for bucket_id, units in deltas],
+    )
+    if result.rowcount not in (len(deltas), -1):
+        raise BalanceChanged()
