@@ -25,7 +25,7 @@ PLAN_ALLOWANCES = ("voice", "sms", "mms", "data", "data_eu", "international_voic
 
 def _decimal_text(value: object) -> Decimal:
     """A price written as a string ("0.29"); a TOML float would carry binary rounding."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError('write prices as strings, e.g. "0.29"')
     try:
         number = Decimal(str(value))

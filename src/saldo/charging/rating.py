@@ -141,17 +141,22 @@ def price(rate: VoiceRate | MessageRate | DataRate, service: str, units: int) ->
 
 def rate(usage: Usage, buckets: Iterable[BucketState], rates: Mapping[Any, ZoneRates]) -> Rating:
     """Rate one event: buckets first (soonest expiring, then oldest), the rest at the tariff."""
-    payers, caps = eligible(list(buckets), usage)
-    limit = usage.quantity
-    for group in (payers, caps if caps else None):
-        if group is None:
-            continue
-        capacity = _capacity(group)
-        if capacity is not None:
-            limit = min(limit, capacity)
-    if not payers:
-        limit = 0
-    draws = _draw(payers, limit) + (_draw(caps, limit) if caps else [])
+    payers, caps = eligible(buckets, usage)
+    limit = 0
+    if payers:
+        limit = usage.quantity
+        capacity = _capacity(payers)
+        if capacity is not None and capacity < limit:
+            limit = capacity
+        if caps:
+            capacity = _capacity(caps)
+            if capacity is not None and capacity < limit:
+                limit = capacity
+    draws = _draw(payers, limit) if limit else []
+    if caps and limit:
+        draws += _draw(caps, limit)
     uncovered = usage.quantity - limit
+    if uncovered <= 0:
+        return Rating(draws=tuple(draws), covered=limit, billed_units=0, charge_cents=0)
     billed, cents = price(rate_for(rates, usage.service, usage.zone), usage.service, uncovered)
     return Rating(draws=tuple(draws), covered=limit, billed_units=billed, charge_cents=cents)
