@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,7 +48,7 @@ def build_runtime(settings: Settings | None = None, *, clock: Clock | None = Non
     return Runtime(settings, engine, make_sessionmaker(engine), clock or clock_from_env())
 
 
-def retrying(runtime: Runtime, work: Callable[[Session], T], attempts: int = 5) -> T:
+def retrying(runtime: Runtime, work: Callable[[Session], T], attempts: int = 8) -> T:
     """Run ``work`` in its own transaction; a race lost on a unique key or lock is run again.
 
     A replayed request then finds the first result (idempotency keys) and changes nothing.
@@ -58,6 +60,7 @@ def retrying(runtime: Runtime, work: Callable[[Session], T], attempts: int = 5) 
         except (IntegrityError, OperationalError) as exc:
             if attempt == attempts - 1 or not _retryable(exc):
                 raise
+            time.sleep(random.uniform(0, 0.005 * 2**attempt))
     raise AssertionError("unreachable")
 
 

@@ -34,7 +34,7 @@ def due_renewals(session: Session, *, now: datetime, limit: int = 500) -> list[i
 
 def renew_line(session: Session, *, line_id: int, now: datetime, origin: Origin) -> int:
     """Renew one line for every period that ended by ``now``; returns the periods renewed."""
-    line = session.scalar(select(Line).where(Line.id == line_id).with_for_update())
+    line = session.scalar(select(Line).where(Line.id == line_id).with_for_update(key_share=True))
     count = 0
     while (
         line is not None
