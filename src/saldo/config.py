@@ -24,6 +24,19 @@ class SmppSettings(BaseSettings):
     throughput: int = Field(default=500, description="submit_sm per second at most")
     window: int = Field(default=10, description="outstanding submit_sm at most")
     enquire_link_seconds: int = 30
+    response_timeout_seconds: float = Field(
+        default=10.0, description="wait this long for a submit_sm_resp, then retry later"
+    )
+    reconnect_min_seconds: float = Field(default=1.0, description="first rebind delay")
+    reconnect_max_seconds: float = Field(default=60.0, description="rebind delay doubles to this")
+    registered_delivery: bool = Field(default=True, description="ask the SMSC for receipts")
+    dest_ton: int = 1
+    dest_npi: int = 1
+    mo_id_tag: int = Field(
+        default=0x001E,
+        description="TLV in which the SMSC puts its id of an inbound message (redelivery key)",
+    )
+    inbound_window: int = Field(default=32, description="inbound messages handled at once")
 
 
 class SmsSettings(BaseSettings):
@@ -57,6 +70,9 @@ class WebSettings(BaseSettings):
     secret_key: SecretStr = SecretStr("change-me-in-production")
     session_idle_minutes: int = 30
     secure_cookies: bool = False
+    session_max_hours: int = Field(default=12, description="a browser session's absolute life")
+    api_token_minutes: int = Field(default=60, description="an API bearer token's life")
+    refresh_seconds: int = Field(default=20, description="how often the dashboard checks usage")
 
 
 class Settings(BaseSettings):

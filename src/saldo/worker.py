@@ -43,10 +43,11 @@ def run_once(rt: Runtime, *, transport: Transport | None = None) -> dict[str, in
     return report
 
 
-def deliver(rt: Runtime, transport: Transport) -> int:
-    """Send due outbox messages after their transaction committed; each is sent at most once."""
+def deliver(rt: Runtime, transport: Transport, *, channel: str | None = None) -> int:
+    """Send due outbox messages (of ``channel``, or all) after their transaction committed;
+    each is sent at most once."""
     with rt.transaction() as session:
-        batch = outbox.claim_due(session, now=rt.clock.now())
+        batch = outbox.claim_due(session, now=rt.clock.now(), channel=channel)
     sent = 0
     for message in batch:
         try:

@@ -67,16 +67,18 @@ def list_messages(
     return session.scalars(query).all()
 
 
-def claim_due(session: Session, *, now: datetime, limit: int = 100) -> list[OutboxMessage]:
-    """Mark due messages as being sent, so that a second worker does not send them too."""
+def claim_due(
+    session: Session, *, now: datetime, limit: int = 100, channel: str | None = None
+) -> list[OutboxMessage]:
+    """Mark due messages (of ``channel``, or all) as being sent, so that a second worker does
+    not send them too."""
+    due = select(outbox_t.c.id).where(
+        outbox_t.c.status == "pending", outbox_t.c.next_attempt_at <= now
+    )
+    if channel is not None:
+        due = due.where(outbox_t.c.channel == channel)
     ids = list(
-        session.scalars(
-            select(outbox_t.c.id)
-            .where(outbox_t.c.status == "pending", outbox_t.c.next_attempt_at <= now)
-            .order_by(outbox_t.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        session.scalars(due.order_by(outbox_t.c.id).limit(limit).with_for_update(skip_locked=True))
     )
     if not ids:
         return []

@@ -131,3 +131,35 @@ def options(snapshot: Snapshot) -> str:
         until = f" fino al {to_rome(o.expires_at).strftime('%d/%m')}" if o.expires_at else ""
         items.append(f"{o.name} ({format_eur(o.fee_cents)}){until}")
     return "Opzioni attive: " + "; ".join(items) + "."
+
+
+def help_text(short_code: str) -> str:
+    """AIUTO: the commands, in one SMS."""
+    return (
+        f"SMS gratis al {short_code}: SALDO credito e consumi, DETTAGLIO tutti i contatori, "
+        "OFFERTA piano e rinnovo, OPZIONI opzioni attive, AIUTO questo elenco."
+    )
+
+
+def hint(short_code: str) -> str:
+    """The answer to a message that is not a keyword."""
+    return (
+        f"Comando non riconosciuto. Invia SALDO al {short_code} per credito e consumi, "
+        "AIUTO per tutti i comandi. Il servizio è gratuito."
+    )
+
+
+def not_customer(operator: str) -> str:
+    """The answer to a number that is not an active line: polite, and it reveals nothing."""
+    return (
+        f"Il servizio SALDO è riservato ai clienti {operator}. "
+        "Per informazioni visita il nostro sito o un punto vendita."
+    )
+
+
+def flood_warning(minutes: int) -> str:
+    """Sent once when a number passes the flood limit; after it, silence until the window ends."""
+    return (
+        f"Hai inviato troppe richieste. Riprova tra {minutes} minuti: "
+        "fino ad allora non riceverai altre risposte."
+    )

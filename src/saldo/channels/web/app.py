@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from saldo import migrate
 from saldo.channels.web.errors import saldo_error_handler
+from saldo.channels.web.setup import install_app
 from saldo.kit.errors import SaldoError
 from saldo.runtime import Runtime
 
@@ -20,6 +21,7 @@ def create_app(rt: Runtime) -> FastAPI:
     app.state.runtime = rt
     app.add_exception_handler(SaldoError, saldo_error_handler)
     # channel routers (one line each; keep this list sorted)
+    install_app(app)  # the customer app: pages, static files, /api/v1
 
     @app.get("/healthz", tags=["ops"])
     def healthz(request: Request) -> JSONResponse:

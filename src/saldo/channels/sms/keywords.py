@@ -1,0 +1,49 @@
+"""Keywords customers text to the short code: Italian first, with English aliases.
+
+Matching ignores case, accents, spaces and punctuation, so "Saldo", " s a l d o ", "SALDO!" and
+"Dettàglio" are all understood.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    SUMMARY = "summary"
+    DETAILS = "details"
+    OFFER = "offer"
+    OPTIONS = "options"
+    HELP = "help"
+    UNKNOWN = "unknown"
+
+
+KEYWORDS: dict[str, Command] = {
+    "SALDO": Command.SUMMARY,
+    "CREDITO": Command.SUMMARY,
+    "BALANCE": Command.SUMMARY,
+    "DETTAGLIO": Command.DETAILS,
+    "CONSUMI": Command.DETAILS,
+    "DETAILS": Command.DETAILS,
+    "USAGE": Command.DETAILS,
+    "OFFERTA": Command.OFFER,
+    "OFFER": Command.OFFER,
+    "PLAN": Command.OFFER,
+    "OPZIONI": Command.OPTIONS,
+    "OPTIONS": Command.OPTIONS,
+    "AIUTO": Command.HELP,
+    "INFO": Command.HELP,
+    "HELP": Command.HELP,
+}
+
+
+def normalize(text: str) -> str:
+    """Upper case letters and digits only, accents removed: "Dettàglio " -> "DETTAGLIO"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isalnum() and c.isascii()).upper()
+
+
+def parse(text: str) -> Command:
+    """The command a message asks for; anything not a keyword is ``UNKNOWN``."""
+    return KEYWORDS.get(normalize(text), Command.UNKNOWN)

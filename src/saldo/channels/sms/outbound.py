@@ -1,0 +1,183 @@
+"""The outbox pump of ``saldo smpp``: every due SMS, after commit, at most once.
+
+Claims due SMS from the outbox (so no other process sends them), sends each through the bind
+(its parts in order), or through the HTTP gateway while unbound when one is configured, and
+records the outcomes in batches: sent (with the SMSC's id of every part, for the receipts), or
+failed for this attempt (the outbox retries it with backoff). Nothing is claimed while there
+is no way out, so an SMSC outage spends no attempts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+import structlog
+
+from saldo.channels.sms import repository
+from saldo.channels.sms.segments import split
+from saldo.channels.sms.session import SmppSession
+from saldo.db import is_sqlite
+from saldo.notifications import service as outbox
+from saldo.notifications.models import OutboxMessage
+from saldo.notifications.service import Transport
+from saldo.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+
+class Database:
+    """Runs the synchronous database work off the event loop. One thread for SQLite, where
+    writers queue on one lock anyway; a few for PostgreSQL."""
+
+    def __init__(self, rt: Runtime) -> None:
+        workers = 1 if is_sqlite(rt.settings.database_url) else 4
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saldo-db")
+
+    async def run(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, work)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+@dataclass(slots=True)
+class _Result:
+    message: OutboxMessage
+    smsc_ids: list[str] | None = None
+    external_id: str | None = None
+    error: str | None = None
+
+
+class OutboxPump:
+    def __init__(
+        self,
+        rt: Runtime,
+        db: Database,
+        session: SmppSession,
+        *,
+        http: Transport | None,
+        default_sender: Callable[[], str],
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self.rt = rt
+        self.db = db
+        self.session = session
+        self.http = http
+        self.default_sender = default_sender
+        self.poll_seconds = poll_seconds
+        self.max_in_flight = max(10, 2 * rt.settings.smpp.window)
+        self._wake = asyncio.Event()
+        self._recorded = asyncio.Event()
+        self._sending: set[asyncio.Task[None]] = set()
+        self._results: list[_Result] = []
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Something was committed to the outbox: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        recorder = asyncio.create_task(self._record_forever())
+        try:
+            while not self._stopping:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                self._wake.clear()
+                await self._pump()
+        finally:
+            if self._sending:
+                await asyncio.gather(*self._sending, return_exceptions=True)
+            await self._flush()
+            recorder.cancel()
+            await asyncio.gather(recorder, return_exceptions=True)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def _pump(self) -> None:
+        while not self._stopping:
+            room = self.max_in_flight - len(self._sending)
+            via_smpp = self.session.bound.is_set()
+            if room <= 0 or not (via_smpp or self.http is not None):
+                return
+            batch = await self.db.run(partial(self._claim, room))
+            for message in batch:
+                task = asyncio.create_task(self._send(message, via_smpp))
+                self._sending.add(task)
+                task.add_done_callback(self._sent)
+            if len(batch) < room:
+                return
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        self._sending.discard(task)
+        self._wake.set()  # room again: claim more if more are due
+
+    def _claim(self, limit: int) -> list[OutboxMessage]:
+        with self.rt.transaction() as session:
+            return outbox.claim_due(session, now=self.rt.clock.now(), limit=limit, channel="sms")
+
+    async def _send(self, message: OutboxMessage, via_smpp: bool) -> None:
+        result = _Result(message)
+        sender = message.sender or self.default_sender()
+        try:
+            if via_smpp:
+                result.smsc_ids = []
+                for segment in split(message.body, ref=message.id & 0xFF):
+                    smsc_id = await self.session.submit(
+                        source=sender,
+                        destination=message.recipient,
+                        segment=segment,
+                        text=message.body,
+                    )
+                    result.smsc_ids.append(smsc_id)
+            else:
+                assert self.http is not None
+                result.external_id = await asyncio.to_thread(
+                    self.http.send, sender=sender, recipient=message.recipient, body=message.body
+                )
+        except Exception as exc:
+            result.smsc_ids = None
+            result.error = f"{type(exc).__name__}: {exc}"
+            log.warning("sms.send_failed", id=message.id, error=result.error)
+        self._results.append(result)
+        self._recorded.set()
+
+    async def _record_forever(self) -> None:
+        while True:
+            await self._recorded.wait()
+            self._recorded.clear()
+            await self._flush()
+
+    async def _flush(self) -> None:
+        while self._results:
+            results, self._results = self._results, []
+            try:
+                await self.db.run(partial(self._write, results))
+            except Exception as exc:  # the outcome is kept and written once the database is back
+                log.error("sms.record_failed", error=repr(exc), pending=len(results))
+                self._results[:0] = results
+                await asyncio.sleep(1.0)
+
+    def _write(self, results: list[_Result]) -> None:
+        now = self.rt.clock.now()
+        with self.rt.transaction() as session:
+            for r in results:
+                m = r.message
+                if r.error is not None:
+                    outbox.mark_failed(
+                        session, message_id=m.id, attempts=m.attempts, error=r.error, now=now
+                    )
+                elif r.smsc_ids is not None:
+                    repository.record_submitted(
+                        session, outbox_message_id=m.id, smsc_ids=r.smsc_ids, now=now
+                    )
+                else:
+                    outbox.mark_sent(session, message_id=m.id, external_id=r.external_id, now=now)
