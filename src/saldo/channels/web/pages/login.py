@@ -1,0 +1,227 @@
+"""Sign in with the number and the SMS code; log out; the language switch."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from saldo.catalog.service import get_catalog
+from saldo.channels.web import auth
+from saldo.channels.web.deps import RuntimeDep, idle, lang_of
+from saldo.channels.web.errors import NotSignedIn
+from saldo.channels.web.i18n import COOKIE as LANG_COOKIE
+from saldo.channels.web.i18n import LANGS
+from saldo.channels.web.pages.base import PageRoute
+from saldo.channels.web.render import page, redirect, safe_next
+from saldo.channels.web.security import (
+    FORM_COOKIE,
+    SESSION_COOKIE,
+    anonymous_form_token,
+    check_anonymous_form,
+    check_token,
+    clear_cookie,
+    set_cookie,
+)
+from saldo.kit.errors import SaldoError
+from saldo.runtime import Runtime
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+LOGIN_COOKIE = "saldo_login"
+"""The number being signed in, signed with the secret key (so it never sits in a URL)."""
+
+
+def _brand(rt: Runtime) -> str:
+    with rt.transaction() as session:
+        return get_catalog(session)[1].operator.name
+
+
+def _sign(rt: Runtime, value: str) -> str:
+    key = rt.settings.web.secret_key.get_secret_value().encode()
+    mac = hmac.new(key, f"login:{value}".encode(), hashlib.sha256).hexdigest()
+    return f"{value}|{mac}"
+
+
+def _pending(rt: Runtime, request: Request) -> tuple[str, str] | None:
+    """(number, next page) of the sign-in under way, if its cookie is genuine."""
+    raw = request.cookies.get(LOGIN_COOKIE, "")
+    value, _, _mac = raw.rpartition("|")
+    if not value or not hmac.compare_digest(_sign(rt, value), raw):
+        return None
+    msisdn, _, target = value.partition(" ")
+    return msisdn, safe_next(target)
+
+
+def _signed_in(rt: Runtime, request: Request) -> bool:
+    try:
+        with rt.transaction() as session:
+            auth.resolve_session(
+                session,
+                token=request.cookies.get(SESSION_COOKIE),
+                kind="browser",
+                now=rt.clock.now(),
+                idle=idle(rt),
+            )
+    except NotSignedIn:
+        return False
+    return True
+
+
+def _form(
+    rt: Runtime, request: Request, *, step: str, status: int = 200, **context: object
+) -> Response:
+    token, fresh = anonymous_form_token(request, rt.settings)
+    response = page(
+        request,
+        "login.html",
+        me=None,
+        brand=_brand(rt),
+        status=status,
+        step=step,
+        form_token=token,
+        title="Accedi",
+        **context,
+    )
+    if fresh:
+        set_cookie(response, request, rt.settings, name=FORM_COOKIE, value=fresh)
+    return response
+
+
+@router.get("/login")
+def login_page(request: Request, rt: RuntimeDep, next: str = "/") -> Response:
+    if _signed_in(rt, request):
+        return redirect(safe_next(next))
+    reason = request.query_params.get("reason", "")
+    return _form(rt, request, step="number", msisdn="", next=safe_next(next), reason=reason)
+
+
+@router.post("/login")
+def login_send(
+    request: Request,
+    rt: RuntimeDep,
+    msisdn: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    target = safe_next(next)
+    try:
+        check_anonymous_form(request, rt.settings, csrf)
+        with rt.transaction() as session:
+            e164 = auth.request_code(
+                session,
+                msisdn=msisdn[:40],
+                now=rt.clock.now(),
+                secret=rt.settings.web.secret_key.get_secret_value(),
+            )
+    except SaldoError as exc:
+        status = 429 if exc.kind == "rate_limited" else 422
+        return _form(
+            rt,
+            request,
+            step="number",
+            status=status,
+            msisdn=msisdn[:40],
+            next=target,
+            error=exc.message(lang_of(request)),
+        )
+    response = redirect("/login/code")
+    set_cookie(
+        response,
+        request,
+        rt.settings,
+        name=LOGIN_COOKIE,
+        value=_sign(rt, f"{e164} {target}"),
+        max_age=15 * 60,
+    )
+    return response
+
+
+@router.get("/login/code")
+def login_code_page(request: Request, rt: RuntimeDep) -> Response:
+    pending = _pending(rt, request)
+    if pending is None:
+        return redirect("/login")
+    return _form(rt, request, step="code", msisdn=pending[0], next=pending[1])
+
+
+@router.post("/login/code")
+def login_check(
+    request: Request,
+    rt: RuntimeDep,
+    otp: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    pending = _pending(rt, request)
+    if pending is None:
+        return redirect("/login")
+    msisdn, target = pending
+    settings = rt.settings
+    try:
+        check_anonymous_form(request, settings, csrf)
+        with rt.transaction() as session:
+            result = auth.check_code(
+                session,
+                msisdn=msisdn,
+                code=otp[:20],
+                now=rt.clock.now(),
+                secret=settings.web.secret_key.get_secret_value(),
+            )
+            token = None
+            if result.outcome == "ok" and result.line_id is not None:
+                token = auth.open_session(
+                    session,
+                    line_id=result.line_id,
+                    kind="browser",
+                    now=rt.clock.now(),
+                    lifetime=timedelta(hours=settings.web.session_max_hours),
+                )
+        result.raise_if_rejected()  # after the commit: the wrong try stays counted
+    except SaldoError as exc:
+        status = 401 if exc.kind == "unauthorized" else 422
+        return _form(
+            rt,
+            request,
+            step="code",
+            status=status,
+            msisdn=msisdn,
+            next=target,
+            error=exc.message(lang_of(request)),
+        )
+    assert token is not None
+    response = redirect(target)
+    set_cookie(response, request, settings, name=SESSION_COOKIE, value=token)
+    clear_cookie(response, request, settings, LOGIN_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, rt: RuntimeDep, csrf: Annotated[str, Form()] = "") -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    with rt.transaction() as session:
+        try:
+            me = auth.resolve_session(
+                session, token=token, kind="browser", now=rt.clock.now(), idle=idle(rt)
+            )
+        except NotSignedIn:
+            me = None
+        if me is not None:
+            check_token(me.csrf_token, csrf)
+            auth.end_session(session, token=token, now=rt.clock.now())
+    response = redirect("/login", reason="bye")
+    clear_cookie(response, request, rt.settings, SESSION_COOKIE)
+    return response
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, rt: RuntimeDep, code: str, next: str = "/") -> Response:
+    """Italian or English; remembered in a cookie for a year."""
+    response = redirect(safe_next(next))
+    if code in LANGS:
+        set_cookie(
+            response, request, rt.settings, name=LANG_COOKIE, value=code, max_age=365 * 86400
+        )
+    return response

@@ -1,0 +1,89 @@
+"""Pages are Jinja2 templates: one layout, the language's texts and formats, strict headers."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache, partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from saldo.channels.web import i18n
+from saldo.channels.web.auth import Me
+from saldo.channels.web.deps import lang_of
+from saldo.channels.web.security import harden
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")
+
+# ?done=… after a redirect: a fixed message, never text taken from the URL
+DONE = {
+    "plan_now": "La nuova offerta è attiva da adesso.",
+    "plan_renewal": "La nuova offerta partirà al prossimo rinnovo.",
+    "option_on": "Opzione attivata.",
+    "option_off": "Opzione disattivata.",
+    "pin": "PIN salvato: usalo quando chiami il 4242 da un altro numero.",
+    "read": "Messaggi segnati come letti.",
+}
+
+
+@cache
+def static_url(name: str) -> str:
+    """The address of a static file, with its content hash so that browsers refetch changes."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+    return f"/static/{name}?v={digest}"
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path of this site may follow a login (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def page(
+    request: Request,
+    name: str,
+    *,
+    me: Me | None,
+    brand: str,
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    lang = lang_of(request)
+    _ = i18n.translator(lang)
+    done = request.query_params.get("done", "")
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "lang": lang,
+            "_": _,
+            "me": me,
+            "csrf": me.csrf_token if me else "",
+            "brand": brand,
+            "static": static_url,
+            "eur": partial(i18n.eur, lang=lang),
+            "day_month": partial(i18n.day_month, lang=lang),
+            "date_time": partial(i18n.date_time, lang=lang),
+            "clock_time": i18n.clock_time,
+            "quantity": partial(i18n.quantity, lang=lang),
+            "every": partial(i18n.every, lang=lang),
+            "here": request.url.path,
+            "flash": _(DONE[done]) if done in DONE else None,
+            **context,
+        },
+        status_code=status,
+    )
+    return harden(response, private=me is not None or name.startswith("login"))
+
+
+def redirect(path: str, **params: str) -> RedirectResponse:
+    """303 See Other: after a POST the browser GETs the result (refresh never re-posts)."""
+    query = f"?{urlencode(params)}" if params else ""
+    return RedirectResponse(path + query, status_code=303)
