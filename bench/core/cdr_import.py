@@ -101,7 +101,9 @@ def main() -> None:
     print(f"  peak RSS   {peak_kb / 1024:.0f} MB (target <= 300 MB)")
     elapsed2, summary2, _ = run_import(url, cdr, now)
     print(f"second run: {summary2} in {elapsed2:.1f}s")
-    print(f"  credit charged on the second run: {summary2['credit_charged_cents']} cents (target 0)")
+    print(
+        f"  credit charged on the second run: {summary2['credit_charged_cents']} cents (target 0)"
+    )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ def fresh_runtime(url: str) -> Runtime:
         path = Path(url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+    if not url.startswith("sqlite"):
+        url = _bench_database(url)
     engine = make_engine(url)
     if not url.startswith("sqlite"):
         with engine.begin() as conn:
@@ -41,6 +43,20 @@ def fresh_runtime(url: str) -> Runtime:
     with rt.transaction() as session:
         load_catalog(session, path=ROOT / "catalog" / "demo.toml", clock=rt.clock)
     return rt
+
+
+def _bench_database(url: str) -> str:
+    """A database of the benchmarks' own on the server of ``url`` (``saldo_bench``)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'saldo_bench'")):
+            conn.execute(text("CREATE DATABASE saldo_bench"))
+    admin.dispose()
+    return base.set(database="saldo_bench").render_as_string(hide_password=False)
 
 
 def msisdn(i: int) -> str:
@@ -68,3 +84,100 @@ def percentiles(samples: Sequence[float]) -> dict[str, float]:
     ordered = sorted(samples)
     q = statistics.quantiles(ordered, n=100, method="inclusive")
     return {"p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000}
+
+
+def clone_lines(rt: Runtime, *, count: int, plans: Sequence[str] = PLANS) -> list[str]:
+    """``count`` lines made like ``add_line`` makes them, copied in bulk from one per plan.
+
+    Creating 100,000 lines one by one through the service takes minutes; the benchmark of the
+    snapshot only needs them stored exactly as the service stores them.
+    """
+    from sqlalchemy import select
+
+    from saldo.balances.models import Bucket, LedgerEntry
+    from saldo.customers.models import Customer
+    from saldo.db import table
+    from saldo.lines.models import Line
+
+    templates = []
+    for i, plan in enumerate(plans):
+        with rt.transaction() as session:
+            line = add_line(
+                session,
+                msisdn=msisdn(i),
+                plan_code=plan,
+                credit_cents=5000,
+                clock=rt.clock,
+                origin=CLI,
+            )
+            templates.append(line.id)
+    customer_t, line_t, bucket_t, ledger_t = (
+        table(Customer),
+        table(Line),
+        table(Bucket),
+        table(LedgerEntry),
+    )
+    with rt.transaction() as session:
+        lines = {
+            r.id: r._asdict()
+            for r in session.execute(select(line_t).where(line_t.c.id.in_(templates)))
+        }
+        buckets = [
+            r._asdict()
+            for r in session.execute(select(bucket_t).where(bucket_t.c.line_id.in_(templates)))
+        ]
+        customer = session.execute(select(customer_t).limit(1)).one()._asdict()
+    numbers = [msisdn(i) for i in range(len(plans))]
+    batch = 5000
+    for start in range(len(plans), count, batch):
+        with rt.transaction() as session:
+            stop = min(start + batch, count)
+            customers = [{**customer, "id": None} for _ in range(start, stop)]
+            for c in customers:
+                c.pop("id")
+            ids = (
+                session.execute(customer_t.insert().returning(customer_t.c.id), customers)
+                .scalars()
+                .all()
+            )
+            new_lines = []
+            for n, cid in zip(range(start, stop), ids, strict=True):
+                template = lines[templates[n % len(templates)]]
+                row = {**template, "msisdn": msisdn(n), "customer_id": cid}
+                row.pop("id")
+                new_lines.append(row)
+                numbers.append(msisdn(n))
+            line_ids = (
+                session.execute(line_t.insert().returning(line_t.c.id), new_lines).scalars().all()
+            )
+            new_buckets, owners = [], []
+            for n, lid in zip(range(start, stop), line_ids, strict=True):
+                for b in buckets:
+                    if b["line_id"] == templates[n % len(templates)]:
+                        row = {**b, "line_id": lid}
+                        row.pop("id")
+                        new_buckets.append(row)
+                        owners.append(lid)
+            bucket_ids = (
+                session.execute(bucket_t.insert().returning(bucket_t.c.id), new_buckets)
+                .scalars()
+                .all()
+            )
+            session.execute(
+                ledger_t.insert(),
+                [
+                    {
+                        "line_id": lid,
+                        "bucket_id": bid,
+                        "kind": "grant",
+                        "delta": b["remaining"],
+                        "reference": "bench clone",
+                        "actor": "bench",
+                        "channel": "bench",
+                        "idempotency_key": f"bench:{bid}",
+                        "created_at": rt.clock.now(),
+                    }
+                    for lid, bid, b in zip(owners, bucket_ids, new_buckets, strict=True)
+                ],
+            )
+    return numbers

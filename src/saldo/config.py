@@ -55,6 +55,15 @@ class GatewaySettings(BaseSettings):
 class TwilioSettings(BaseSettings):
     model_config = _section("SALDO_TWILIO_")
     auth_token: SecretStr = SecretStr("")
+    public_url: str = Field(
+        default="", description="base URL Twilio calls (behind a proxy), e.g. https://saldo.example"
+    )
+
+
+class IvrSettings(BaseSettings):
+    model_config = _section("SALDO_IVR_")
+    prompts_dir: str = Field(default="", description="prompt audio cache (default ~/.cache)")
+    agi_dial: str = Field(default="PJSIP/{number}@trunk", description="Asterisk Dial string")
 
 
 class CareSettings(BaseSettings):
@@ -88,6 +97,7 @@ class Settings(BaseSettings):
     sms: SmsSettings = Field(default_factory=SmsSettings)
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
+    ivr: IvrSettings = Field(default_factory=IvrSettings)
     care: CareSettings = Field(default_factory=CareSettings)
     web: WebSettings = Field(default_factory=WebSettings)
 

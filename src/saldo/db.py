@@ -69,7 +69,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # writers take the lock up front; a read-only unit of work reads a WAL snapshot
+        read_only = conn.get_execution_options().get("saldo_read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -79,9 +81,14 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+def transaction(factory: sessionmaker[Session], *, read_only: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error.
+
+    ``read_only`` units (a balance enquiry) do not queue behind SQLite's writers.
+    """
     session = factory()
+    if read_only:
+        session.connection(execution_options={"saldo_read_only": True})
     try:
         yield session
         session.commit()
@@ -115,3 +122,34 @@ class UtcDateTime(TypeDecorator[datetime]):
 def table(model: type[Base]) -> Table:
     """The Core table of a mapped class, for set-based statements on hot paths."""
     return cast(Table, model.__table__)
+
+
+def fetch_all(session: Session, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    """Run hand-written SQL with ``?`` markers straight through the driver (hot read paths).
+
+    Timestamps come back as the driver gives them: pass them through ``utc``.
+    """
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        sql = sql.replace("?", "%s")
+    return list(conn.exec_driver_sql(sql, params).fetchall())
+
+
+def utc(value: datetime | str | None) -> datetime | None:
+    """A stored timestamp as an aware UTC datetime (SQLite stores text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def bind_time(dialect: str, moment: datetime) -> Any:
+    """An instant as a hand-written statement binds it (SQLite: the text SQLAlchemy writes)."""
+    if dialect == "sqlite":
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment
+
+
+def db_time(session: Session, moment: datetime) -> Any:
+    return bind_time(session.get_bind().dialect.name, moment)

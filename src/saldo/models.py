@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from saldo.balances import models as _balances
 from saldo.catalog import models as _catalog
+from saldo.channels.menus import models as _menus
 from saldo.channels.sms import models as _sms
 from saldo.channels.web import models as _web
 from saldo.charging import models as _charging
@@ -21,6 +22,7 @@ __all__ = [
     "_charging",
     "_customers",
     "_lines",
+    "_menus",
     "_notifications",
     "_payment_orders",
     "_payments",

@@ -34,6 +34,12 @@ class Runtime:
         with transaction(self.sessions) as session:
             yield session
 
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (balance enquiries on every channel)."""
+        with transaction(self.sessions, read_only=True) as session:
+            yield session
+
 
 def clock_from_env() -> Clock:
     """``SALDO_NOW`` (ISO 8601) fixes the clock, for tests and demos that move time."""

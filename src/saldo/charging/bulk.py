@@ -7,13 +7,14 @@ cost more than rating them. These helpers speak the driver's own parameter style
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
 from saldo.balances.errors import BalanceChanged
 from saldo.balances.ledger import Entry
+from saldo.db import bind_time
 from saldo.kit.origin import Origin
 
 USAGE_COLUMNS = (
@@ -51,9 +52,7 @@ def _marker(conn: Connection) -> str:
 
 def timestamp(conn: Connection, moment: datetime) -> Any:
     """A UTC instant as the column stores it (SQLite: the text SQLAlchemy writes)."""
-    if conn.dialect.name == "sqlite":
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return moment
+    return bind_time(conn.dialect.name, moment)
 
 
 def _insert_sql(conn: Connection, table: str, columns: Sequence[str]) -> str:

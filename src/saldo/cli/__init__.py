@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from saldo.cli import catalog, demo, lines, ops, usage
+from saldo.cli import catalog, demo, lines, ops, usage, voice
 
 app = typer.Typer(
     name="saldo",
@@ -24,6 +24,9 @@ app.command("topup")(lines.topup)
 app.command("balance")(lines.balance)
 app.command("worker")(ops.worker)
 app.command("serve")(ops.serve)
+app.add_typer(voice.ivr_app, name="ivr")
+app.command("call")(voice.call)
+app.command("agi")(voice.agi)
 
 
 def main() -> None:

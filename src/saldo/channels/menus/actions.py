@@ -1,0 +1,162 @@
+"""The actions the menus name: identify the caller, check a number and PIN, send the details
+by SMS, care hours. They run inside the step's transaction and never charge anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from saldo.catalog.schemas import CatalogDocument
+from saldo.channels.menus.definitions import PIN_ATTEMPTS
+from saldo.channels.menus.engine import INVALID, Action, Dialog
+from saldo.channels.menus.models import PinFailure
+from saldo.channels.menus.speech import PromptContext
+from saldo.channels.sms import texts
+from saldo.config import Settings
+from saldo.db import table
+from saldo.kit.clock import to_rome
+from saldo.kit.errors import InvalidInput
+from saldo.kit.msisdn import normalize_msisdn
+from saldo.lines.models import Line
+from saldo.lines.pin import verify_pin
+from saldo.notifications.service import enqueue
+
+PIN_LOCK_FAILURES = 6
+"""Wrong PINs for one number, over all calls, that suspend PIN access to it..."""
+PIN_LOCK_WINDOW = timedelta(hours=24)
+"""...for this long after the last of them."""
+
+pin_failure_t = table(PinFailure)
+
+
+@dataclass
+class CallContext:
+    """What a step of a call or USSD session runs with."""
+
+    session: Session
+    now: datetime
+    settings: Settings
+    document: CatalogDocument
+    channel: str
+    session_key: str
+    step: int
+    """Index of the turn being produced: an SMS sent in it is keyed by it."""
+    prompts: PromptContext
+
+
+def care_is_open(now: datetime, opens: str, closes: str) -> bool:
+    """Whether care answers now (Rome time). Equal hours: always; closes before opens: overnight."""
+    at = to_rome(now).time()
+    start, end = time.fromisoformat(opens), time.fromisoformat(closes)
+    if start == end:
+        return True
+    if start < end:
+        return start <= at < end
+    return at >= start or at < end
+
+
+def _equalize() -> None:
+    """As long as a real PIN check, so that timing does not tell whether a number is a line."""
+    hashlib.scrypt(b"0000", salt=b"saldo-menus-ivr!", n=2**14, r=8, p=1, dklen=32)
+
+
+class MenuActions:
+    def __init__(self, call: CallContext) -> None:
+        self.call = call
+
+    def mapping(self) -> dict[str, Action]:
+        return {
+            "identify_caller": self.identify_caller,
+            "take_number": self.take_number,
+            "check_pin": self.check_pin,
+            "line_segment": self.line_segment,
+            "send_details": self.send_details,
+            "care_hours": self.care_hours,
+        }
+
+    def _active_line(self, msisdn: str) -> bool:
+        status = self.call.session.scalar(select(Line.status).where(Line.msisdn == msisdn))
+        return status == "active"
+
+    def identify_caller(self, dialog: Dialog, _given: str | None) -> str:
+        """The calling number (CLI), when it is shown and is one of our active lines."""
+        try:
+            msisdn = normalize_msisdn(dialog.vars.get("cli", ""))
+        except InvalidInput:
+            return "unknown"
+        if not self._active_line(msisdn):
+            return "unknown"
+        dialog.vars["msisdn"] = msisdn
+        return "known"
+
+    def take_number(self, dialog: Dialog, given: str | None) -> str:
+        try:
+            dialog.vars["candidate"] = normalize_msisdn(given or "")
+        except InvalidInput:
+            return INVALID
+        return "ok"
+
+    def check_pin(self, dialog: Dialog, given: str | None) -> str:
+        """The PIN of the number just entered; never tells which of the two was wrong."""
+        pin = given or ""
+        if len(pin) != 4:
+            return INVALID
+        candidate = dialog.vars.pop("candidate", "")
+        session, now = self.call.session, self.call.now
+        failures = session.scalar(
+            select(func.count())
+            .select_from(pin_failure_t)
+            .where(
+                pin_failure_t.c.msisdn == candidate,
+                pin_failure_t.c.created_at > now - PIN_LOCK_WINDOW,
+            )
+        )
+        if int(failures or 0) >= PIN_LOCK_FAILURES:
+            return "locked"
+        if candidate and self._active_line(candidate):
+            ok = verify_pin(session, msisdn=candidate, pin=pin)
+        else:
+            _equalize()
+            ok = False
+        if ok:
+            dialog.vars["msisdn"] = candidate
+            dialog.vars.pop("pin_attempts", None)
+            return "ok"
+        session.execute(
+            insert(pin_failure_t).values(
+                msisdn=candidate,
+                channel=self.call.channel,
+                session_key=self.call.session_key,
+                created_at=now,
+            )
+        )
+        attempts = int(dialog.vars.get("pin_attempts", "0")) + 1
+        dialog.vars["pin_attempts"] = str(attempts)
+        return "exhausted" if attempts >= PIN_ATTEMPTS else "wrong"
+
+    def line_segment(self, _dialog: Dialog, _given: str | None) -> str:
+        return self.call.prompts.snapshot.segment
+
+    def send_details(self, _dialog: Dialog, _given: str | None) -> str:
+        """The DETTAGLIO text to the line, through the outbox: sent after commit, once a step."""
+        snap = self.call.prompts.snapshot
+        call = self.call
+        enqueue(
+            call.session,
+            recipient=snap.msisdn,
+            body=texts.details(snap),
+            topic="details",
+            now=call.now,
+            sender=call.document.channels.sms,
+            dedup_key=f"menus:{call.channel}:{call.session_key}:{call.step}",
+        )
+        return "sent"
+
+    def care_hours(self, _dialog: Dialog, _given: str | None) -> str:
+        care = self.call.settings.care
+        return "open" if care_is_open(self.call.now, care.opens, care.closes) else "closed"
