@@ -1,0 +1,148 @@
+"""Online charging throughput and latency, next to the raw limit of the same database.
+
+Eight client processes charge one event per transaction (``charge_usage``: rate, conditional
+debit, ledger entries, usage record) against lines of a fresh database. In the same run the
+same processes measure the raw limit: one bare ``UPDATE bucket … WHERE remaining >= n`` plus
+one ledger ``INSERT`` per transaction through the driver, at the same durability (SQLite
+WAL with synchronous=NORMAL; PostgreSQL with its default synchronous_commit=on).
+Target on PostgreSQL at 8 clients: >= 50% of the raw limit and p95 <= 5 ms.
+
+Run: .venv/bin/python -m bench.core.online [--seconds 8] [--clients 8] [--lines 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import random
+import time
+from typing import Any
+
+from bench.core.common import OUT, add_lines, fresh_runtime, percentiles
+from saldo.charging.schemas import UsageEvent
+from saldo.charging.service import charge_usage
+from saldo.config import Settings
+from saldo.kit.clock import FixedClock
+from saldo.runtime import build_runtime, retrying
+
+
+def _saldo_client(url: str, numbers: list[str], seconds: float, seed: int, now: Any) -> list[float]:
+    rt = build_runtime(Settings(database_url=url), clock=FixedClock(now))
+    rnd = random.Random(seed)
+    times: list[float] = []
+    deadline = time.perf_counter() + seconds
+    n = 0
+    while time.perf_counter() < deadline:
+        msisdn = rnd.choice(numbers)
+        event = UsageEvent(f"b{seed}-{n}", msisdn, "sms", "national", now, 1)
+        n += 1
+        started = time.perf_counter()
+        retrying(rt, lambda s, e=event: charge_usage(s, event=e, now=now, sender="4155"))
+        times.append(time.perf_counter() - started)
+    rt.engine.dispose()
+    return times
+
+
+def _raw_client(url: str, wallets: list[int], seconds: float, seed: int, now: Any) -> list[float]:
+    rnd = random.Random(seed)
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        conn: Any = sqlite3.connect(
+            url.removeprefix("sqlite:///"), timeout=30, isolation_level=None
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        mark, begin, stamp = "?", "BEGIN IMMEDIATE", now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    else:
+        import psycopg
+
+        conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        mark, begin, stamp = "%s", "BEGIN", now
+    debit = f"UPDATE bucket SET remaining = remaining - 19 WHERE id = {mark} AND remaining >= 19"
+    entry = (
+        "INSERT INTO ledger_entry (line_id, bucket_id, kind, delta, reference, actor, channel,"
+        f" idempotency_key, created_at) VALUES ({', '.join([mark] * 9)})"
+    )
+    times: list[float] = []
+    deadline = time.perf_counter() + seconds
+    n = 0
+    cur = conn.cursor()
+    while time.perf_counter() < deadline:
+        wallet = rnd.choice(wallets)
+        started = time.perf_counter()
+        if begin == "BEGIN IMMEDIATE":
+            cur.execute(begin)
+        cur.execute(debit, (wallet,))
+        cur.execute(
+            entry, (0, wallet, "charge", -19, "raw", "bench", "bench", f"raw{seed}-{n}", stamp)
+        )
+        conn.commit() if begin == "BEGIN" else cur.execute("COMMIT")
+        times.append(time.perf_counter() - started)
+        n += 1
+    conn.close()
+    return times
+
+
+def _run(target: Any, args: list[tuple[Any, ...]]) -> list[list[float]]:
+    with mp.get_context("spawn").Pool(len(args)) as pool:
+        return pool.starmap(target, args)
+
+
+def _report(name: str, seconds: float, results: list[list[float]]) -> float:
+    samples = [t for r in results for t in r]
+    rate = len(samples) / seconds
+    q = percentiles(samples)
+    print(
+        f"  {name:<28} {rate:8,.0f} tx/s   p50 {q['p50']:6.2f} ms  p95 {q['p95']:6.2f} ms  p99 {q['p99']:6.2f} ms"
+    )
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "SALDO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    print(
+        f"online charging, {args.clients} client processes, {args.seconds:.0f} s per run, {args.lines} lines"
+    )
+    for name, url in (("sqlite", f"sqlite:///{OUT / 'bench-online.db'}"), ("postgresql", args.pg)):
+        rt = fresh_runtime(url)
+        numbers = add_lines(rt, args.lines, credit_cents=15000)
+        url = rt.settings.database_url
+        with rt.transaction() as session:
+            from sqlalchemy import select
+
+            from saldo.balances.models import Bucket
+
+            wallets = list(session.scalars(select(Bucket.id).where(Bucket.service == "credit")))
+        now = rt.clock.now()
+        rt.engine.dispose()
+        print(f"{name}:")
+        raw = _report(
+            "raw debit + ledger insert",
+            args.seconds,
+            _run(_raw_client, [(url, wallets, args.seconds, i, now) for i in range(args.clients)]),
+        )
+        ours = _report(
+            "saldo charge_usage",
+            args.seconds,
+            _run(
+                _saldo_client, [(url, numbers, args.seconds, i, now) for i in range(args.clients)]
+            ),
+        )
+        print(f"  ratio {ours / raw:.0%} of the raw limit (target >= 50% on PostgreSQL)")
+
+
+if __name__ == "__main__":
+    main()
