@@ -46,7 +46,33 @@ def renew_line(session: Session, *, line_id: int, now: datetime, origin: Origin)
             _notify_suspended(session, line=line, now=now)
             break
         count += 1
+    if count and line is not None and line.plan_status == "active":
+        _notify_renewed(session, line=line, now=now)
     return count
+
+
+def _notify_renewed(session: Session, *, line: Line, now: datetime) -> None:
+    _, plan = get_plan(session, line.plan_code, line.catalog_version_id)
+    _, document = get_catalog(session)
+    assert line.renews_at is not None
+    fee = f"addebitati {format_eur(plan.fee)}, " if line.billing == "prepaid" else ""
+    credit = (
+        f"credito residuo {format_eur(credit_of(session, line.id))}. "
+        if line.billing == "prepaid"
+        else ""
+    )
+    enqueue(
+        session,
+        recipient=line.msisdn,
+        sender=document.channels.sms,
+        body=(
+            f"Offerta {plan.name} rinnovata: {fee}{credit}"
+            f"Prossimo rinnovo il {to_rome(line.renews_at).strftime('%d/%m')}."
+        ),
+        topic="renewal",
+        now=now,
+        dedup_key=f"renewed:{line.id}:{line.renews_at.isoformat()}",
+    )
 
 
 def _notify_suspended(session: Session, *, line: Line, now: datetime) -> None:
