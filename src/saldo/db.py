@@ -51,7 +51,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if not is_sqlite(url):
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_recycle", 1800)
         return create_engine(url, **kwargs)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
 
@@ -88,7 +88,11 @@ def transaction(factory: sessionmaker[Session], *, read_only: bool = False) -> I
     """
     session = factory()
     if read_only:
-        session.connection(execution_options={"saldo_read_only": True})
+        options: dict[str, Any] = {"saldo_read_only": True}
+        if session.get_bind().dialect.name != "sqlite":
+            # one statement is its own consistent snapshot: no BEGIN/COMMIT round trips
+            options["isolation_level"] = "AUTOCOMMIT"
+        session.connection(execution_options=options)
     try:
         yield session
         session.commit()
