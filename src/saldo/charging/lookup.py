@@ -33,7 +33,7 @@ class LineState:
     """Wallet balance in cents when read (kept current by a batch that charges it)."""
     buckets: list[BucketState]
     totals: dict[int, tuple[int, str, str | None]]
-    """bucket id -> (total, service, source code), for threshold alerts."""
+    """bucket id -> (total, service, display name of its plan or option), for alerts."""
 
 
 LINE_COLUMNS = (
@@ -84,11 +84,13 @@ def build_states(
 ) -> dict[str, LineState]:
     """LineState by MSISDN, from rows read with ``line_rows`` and ``bucket_rows``."""
     states: dict[int, LineState] = {}
+    names: dict[int, dict[str, str]] = {}
     for row in lines:
         document = document_for(session, version_id=row.catalog_version_id, checksum=row.checksum)
         plan = document.plan_by_code(row.plan_code)
         assert plan is not None
         states[row.id] = LineState(row.id, row.msisdn, row.billing, plan, 0, 0, [], {})
+        names[row.id] = {o.code: o.name for o in document.option} | {plan.code: plan.name}
     for b in buckets:
         state = states[b.line_id]
         if b.service == "credit":
@@ -100,7 +102,8 @@ def build_states(
                 b.id, b.service, b.zone, b.unlimited, b.remaining, b.valid_from, b.expires_at, b.id
             )
         )
-        state.totals[b.id] = (b.total, b.service, b.source_code)
+        name = names[b.line_id].get(b.source_code or "", b.source_code)
+        state.totals[b.id] = (b.total, b.service, name)
     return {s.msisdn: s for s in states.values()}
 
 

@@ -184,7 +184,7 @@ def notify_thresholds(
                 bucket_id=bucket_id,
                 level=level,
                 remaining=start - units,
-                name=state.plan.name if name == state.plan.code else name,
+                name=name,
                 sender=sender,
                 now=now,
             )
