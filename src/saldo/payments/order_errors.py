@@ -23,7 +23,7 @@ class OrderNotFound(NotFound):
     code = "topup_order_not_found"
 
     def __init__(self, ref: str) -> None:
-        super().__init__(f"ricarica non trovata: {ref}", f"top-up not found: {ref}")
+        super().__init__("ricarica non trovata", "top-up not found", ref=ref)
 
 
 # What the customer reads when a payment does not go through. Nothing was charged in any case.

@@ -38,7 +38,18 @@ bearer_scheme = HTTPBearer(
     auto_error=False,
     description="The access_token from POST /api/v1/auth/token.",
 )
-BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+def bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> str:
+    """The bearer token; without one the answer is 401 before the body is even read."""
+    if credentials is None or not credentials.credentials:
+        raise NotSignedIn("missing")
+    return credentials.credentials
+
+
+BearerDep = Annotated[str, Depends(bearer_token)]
 
 
 def payment_provider(request: Request) -> PaymentProvider:
@@ -58,14 +69,12 @@ def idle(rt: Runtime) -> timedelta:
 
 
 @contextmanager
-def api_line(
-    rt: Runtime, bearer: HTTPAuthorizationCredentials | None
-) -> Iterator[tuple[Session, Me]]:
+def api_line(rt: Runtime, bearer: str) -> Iterator[tuple[Session, Me]]:
     """The transaction of an API request and the line its bearer token belongs to."""
     with rt.transaction() as session:
         me = resolve_session(
             session,
-            token=bearer.credentials if bearer else None,
+            token=bearer,
             kind="api",
             now=rt.clock.now(),
             idle=idle(rt),

@@ -67,5 +67,5 @@ def issue_token(body: TokenRequest, rt: RuntimeDep) -> Token:
 def revoke_token(rt: RuntimeDep, bearer: BearerDep) -> Response:
     """Log out: the token stops working at once."""
     with api_line(rt, bearer) as (session, _me):
-        auth.end_session(session, token=bearer.credentials if bearer else None, now=rt.clock.now())
+        auth.end_session(session, token=bearer, now=rt.clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -20,7 +20,7 @@ TOPICS = {
     "threshold": "Soglia",
     "renewal": "Rinnovo",
     "topup": "Ricarica",
-    "reply": "Risposta SMS",
+    "sms_reply": "Risposta SMS",
     "details": "Dettaglio",
 }
 
