@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, insert, select, update
+from sqlalchemy import Connection, CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from saldo.balances.errors import BalanceChanged
-from saldo.db import table
+from saldo.db import bind_time, table
 
 __all__ = ["BalanceChanged"]
 from saldo.balances.models import Bucket, LedgerEntry
@@ -37,54 +37,62 @@ class Entry:
     reference: str | None = None
 
 
+_LEDGER_INSERT = (
+    "INSERT INTO ledger_entry (line_id, bucket_id, kind, delta, reference, actor, channel,"
+    " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _sql(session: Session, sql: str) -> tuple[Connection, str]:
+    conn = session.connection()
+    return conn, (sql if conn.dialect.name == "sqlite" else sql.replace("?", "%s"))
+
+
 def write_entries(
     session: Session, entries: Sequence[Entry], *, origin: Origin, now: datetime
 ) -> None:
     """Insert ledger rows (the bucket updates are the caller's, in the same transaction)."""
     if not entries:
         return
-    session.execute(
-        insert(ledger_t),
+    conn, sql = _sql(session, _LEDGER_INSERT)
+    at = bind_time(conn.dialect.name, now)
+    conn.exec_driver_sql(
+        sql,
         [
-            {
-                "line_id": e.line_id,
-                "bucket_id": e.bucket_id,
-                "kind": e.kind,
-                "delta": e.delta,
-                "reference": e.reference,
-                "actor": origin.actor,
-                "channel": origin.channel,
-                "idempotency_key": e.key,
-                "created_at": now,
-            }
+            (
+                e.line_id,
+                e.bucket_id,
+                e.kind,
+                e.delta,
+                e.reference,
+                origin.actor,
+                origin.channel,
+                e.key,
+                at,
+            )
             for e in entries
         ],
     )
-
-
-def _rowcount(result: Any) -> int:
-    assert isinstance(result, CursorResult)
-    return int(result.rowcount)
 
 
 def try_debit(session: Session, bucket_id: int, amount: int) -> bool:
     """Take ``amount`` from a bucket if it has that much; True when it did."""
     if amount == 0:
         return True
-    result = session.execute(
-        update(bucket_t)
-        .where(bucket_t.c.id == bucket_id, bucket_t.c.remaining >= amount)
-        .values(remaining=bucket_t.c.remaining - amount)
+    conn, sql = _sql(
+        session, "UPDATE bucket SET remaining = remaining - ? WHERE id = ? AND remaining >= ?"
     )
-    return _rowcount(result) == 1
+    return conn.exec_driver_sql(sql, (amount, bucket_id, amount)).rowcount == 1
 
 
 def add_units(session: Session, bucket_id: int, amount: int) -> None:
-    session.execute(
-        update(bucket_t)
-        .where(bucket_t.c.id == bucket_id)
-        .values(remaining=bucket_t.c.remaining + amount)
-    )
+    conn, sql = _sql(session, "UPDATE bucket SET remaining = remaining + ? WHERE id = ?")
+    conn.exec_driver_sql(sql, (amount, bucket_id))
+
+
+def _rowcount(result: Any) -> int:
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
 
 
 def debit_all(session: Session, draws: Sequence[tuple[int, int]]) -> None:

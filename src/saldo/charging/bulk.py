@@ -13,9 +13,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from saldo.balances.errors import BalanceChanged
-from saldo.balances.ledger import Entry
 from saldo.db import bind_time
-from saldo.kit.origin import Origin
 
 USAGE_COLUMNS = (
     "event_id",
@@ -32,17 +30,6 @@ USAGE_COLUMNS = (
     "unpaid_cents",
     "source",
     "rated_at",
-)
-LEDGER_COLUMNS = (
-    "line_id",
-    "bucket_id",
-    "kind",
-    "delta",
-    "reference",
-    "actor",
-    "channel",
-    "idempotency_key",
-    "created_at",
 )
 
 
@@ -64,31 +51,6 @@ def insert_usage(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     """Rows in USAGE_COLUMNS order, timestamps already passed through ``timestamp``."""
     if rows:
         conn.exec_driver_sql(_insert_sql(conn, "usage_record", USAGE_COLUMNS), list(rows))
-
-
-def insert_ledger(
-    conn: Connection, entries: Sequence[Entry], *, origin: Origin, now: datetime
-) -> None:
-    if not entries:
-        return
-    at = timestamp(conn, now)
-    conn.exec_driver_sql(
-        _insert_sql(conn, "ledger_entry", LEDGER_COLUMNS),
-        [
-            (
-                e.line_id,
-                e.bucket_id,
-                e.kind,
-                e.delta,
-                e.reference,
-                origin.actor,
-                origin.channel,
-                e.key,
-                at,
-            )
-            for e in entries
-        ],
-    )
 
 
 def debit_many(conn: Connection, deltas: Sequence[tuple[int, int]]) -> None:

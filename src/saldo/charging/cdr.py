@@ -296,7 +296,7 @@ def _rate_batch(
         summary.unpaid_cents += applied.unpaid_cents
     bulk.debit_many(conn, sorted(deltas.items()))
     bulk.insert_usage(conn, usage_rows)
-    bulk.insert_ledger(conn, entries, origin=NETWORK, now=now)
+    ledger.write_entries(session, entries, origin=NETWORK, now=now)
     if touched:
         _, document = get_catalog(session)
         for state, before in touched.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from saldo.catalog.models import CatalogVersion
 from saldo.catalog.schemas import Plan
 from saldo.catalog.service import document_for
 from saldo.charging.rating import BucketState
-from saldo.db import table
+from saldo.db import fetch_all, table, utc
 from saldo.lines.models import Line
 
 bucket_t = table(Bucket)
@@ -80,36 +80,47 @@ def bucket_rows(session: Session, line_ids: list[int], *, lock: bool) -> list[Ro
 
 
 def build_states(
-    session: Session, lines: list[Row[Any]], buckets: list[Row[Any]]
+    session: Session, lines: Sequence[Sequence[Any]], buckets: Sequence[Sequence[Any]]
 ) -> dict[str, LineState]:
-    """LineState by MSISDN, from rows read with ``line_rows`` and ``bucket_rows``."""
+    """LineState by MSISDN, from line rows (LINE_COLUMNS order) and bucket rows (bucket_rows
+    order), as SQLAlchemy rows or plain driver tuples."""
     states: dict[int, LineState] = {}
     names: dict[int, dict[str, str]] = {}
-    for row in lines:
-        document = document_for(session, version_id=row.catalog_version_id, checksum=row.checksum)
-        plan = document.plan_by_code(row.plan_code)
+    for line_id, msisdn, billing, plan_code, version_id, checksum in lines:
+        document = document_for(session, version_id=version_id, checksum=checksum)
+        plan = document.plan_by_code(plan_code)
         assert plan is not None
-        states[row.id] = LineState(row.id, row.msisdn, row.billing, plan, 0, 0, [], {})
-        names[row.id] = {o.code: o.name for o in document.option} | {plan.code: plan.name}
-    for b in buckets:
-        state = states[b.line_id]
-        if b.service == "credit":
-            state.wallet_id = b.id
-            state.credit = b.remaining
+        states[line_id] = LineState(line_id, msisdn, billing, plan, 0, 0, [], {})
+        names[line_id] = {o.code: o.name for o in document.option} | {plan.code: plan.name}
+    for bid, line_id, service, zone, code, unlimited, total, left, valid_from, expires in buckets:
+        state = states[line_id]
+        if service == "credit":
+            state.wallet_id = bid
+            state.credit = left
             continue
+        start = utc(valid_from)
+        assert start is not None
         state.buckets.append(
-            BucketState(
-                b.id, b.service, b.zone, b.unlimited, b.remaining, b.valid_from, b.expires_at, b.id
-            )
+            BucketState(bid, service, zone, bool(unlimited), left, start, utc(expires), bid)
         )
-        name = names[b.line_id].get(b.source_code or "", b.source_code)
-        state.totals[b.id] = (b.total, b.service, name)
+        state.totals[bid] = (total, service, names[line_id].get(code or "", code))
     return {s.msisdn: s for s in states.values()}
 
 
-def load_line_state(session: Session, msisdn: str, *, lock: bool = False) -> LineState:
-    lines = line_rows(session, [msisdn])
-    if not lines:
+# One statement for the one-event path (online charging): the line and its active buckets.
+_STATE_SQL = (
+    "SELECT l.id, l.msisdn, l.billing, l.plan_code, l.catalog_version_id, c.checksum,"
+    " b.id, b.line_id, b.service, b.zone, b.source_code, b.unlimited, b.total, b.remaining,"
+    " b.valid_from, b.expires_at"
+    " FROM line l JOIN catalog_version c ON c.id = l.catalog_version_id"
+    " JOIN bucket b ON b.line_id = l.id AND b.status = 'active'"
+    " WHERE l.msisdn = ? ORDER BY b.id"
+)
+
+
+def load_line_state(session: Session, msisdn: str) -> LineState:
+    rows = fetch_all(session, _STATE_SQL, (msisdn,))
+    if not rows:
         raise LineNotFound(msisdn)
-    states = build_states(session, lines, bucket_rows(session, [lines[0].id], lock=lock))
+    states = build_states(session, [rows[0][:6]], [r[6:] for r in rows])
     return states[msisdn]

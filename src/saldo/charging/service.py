@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
@@ -14,7 +13,7 @@ from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.models import UsageRecord
 from saldo.charging.rating import Rating, Usage, rate
 from saldo.charging.schemas import UsageEvent, UsageResult
-from saldo.db import table
+from saldo.db import fetch_all, table
 from saldo.kit.origin import NETWORK, Origin
 
 usage_t = table(UsageRecord)
@@ -32,20 +31,18 @@ class Applied:
     """In ``bulk.USAGE_COLUMNS`` order, timestamps as the driver takes them."""
 
 
+_REPLAY_SQL = (
+    "SELECT covered, billed_units, charge_cents, credit_cents, unpaid_cents"
+    " FROM usage_record WHERE event_id = ?"
+)
+
+
 def replayed_result(session: Session, event_id: str, msisdn: str) -> UsageResult | None:
-    row = session.execute(select(usage_t).where(usage_t.c.event_id == event_id)).one_or_none()
-    if row is None:
+    rows = fetch_all(session, _REPLAY_SQL, (event_id,))
+    if not rows:
         return None
-    return UsageResult(
-        event_id,
-        msisdn,
-        row.covered,
-        row.billed_units,
-        row.charge_cents,
-        row.credit_cents,
-        row.unpaid_cents,
-        True,
-    )
+    covered, billed, charge, credit, unpaid = rows[0]
+    return UsageResult(event_id, msisdn, covered, billed, charge, credit, unpaid, True)
 
 
 def settle(
@@ -122,12 +119,11 @@ def charge_usage(
         return replay
     for _ in range(20):
         state = load_line_state(session, event.msisdn)
-        credit = ledger.remaining_of(session, state.wallet_id)
         conn = session.connection()
         applied = settle(
             state,
             event,
-            credit=credit,
+            credit=state.credit,
             source=source,
             started=bulk.timestamp(conn, event.started_at),
             rated=bulk.timestamp(conn, now),
