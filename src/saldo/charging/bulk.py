@@ -50,7 +50,8 @@ def _insert_sql(conn: Connection, table: str, columns: Sequence[str]) -> str:
 def insert_usage(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     """Rows in USAGE_COLUMNS order, timestamps already passed through ``timestamp``."""
     if rows:
-        conn.exec_driver_sql(_insert_sql(conn, "usage_record", USAGE_COLUMNS), list(rows))
+        sql = _insert_sql(conn, "usage_record", USAGE_COLUMNS)
+        conn.exec_driver_sql(sql, rows[0] if len(rows) == 1 else list(rows))
 
 
 def debit_many(conn: Connection, deltas: Sequence[tuple[int, int]]) -> None:

@@ -107,20 +107,27 @@ def build_states(
     return {s.msisdn: s for s in states.values()}
 
 
-# One statement for the one-event path (online charging): the line and its active buckets.
+# One statement for the one-event path (online charging): whether the event was already
+# rated (its usage record), the line and its active buckets.
 _STATE_SQL = (
     "SELECT l.id, l.msisdn, l.billing, l.plan_code, l.catalog_version_id, c.checksum,"
     " b.id, b.line_id, b.service, b.zone, b.source_code, b.unlimited, b.total, b.remaining,"
-    " b.valid_from, b.expires_at"
+    " b.valid_from, b.expires_at,"
+    " u.covered, u.billed_units, u.charge_cents, u.credit_cents, u.unpaid_cents"
     " FROM line l JOIN catalog_version c ON c.id = l.catalog_version_id"
     " JOIN bucket b ON b.line_id = l.id AND b.status = 'active'"
+    " LEFT JOIN usage_record u ON u.event_id = ?"
     " WHERE l.msisdn = ? ORDER BY b.id"
 )
 
 
-def load_line_state(session: Session, msisdn: str) -> LineState:
-    rows = fetch_all(session, _STATE_SQL, (msisdn,))
+def load_line_state(
+    session: Session, msisdn: str, *, event_id: str = ""
+) -> tuple[LineState, tuple[int, int, int, int, int] | None]:
+    """The line's state, and the rated figures of ``event_id`` if it was already charged."""
+    rows = fetch_all(session, _STATE_SQL, (event_id, msisdn))
     if not rows:
         raise LineNotFound(msisdn)
-    states = build_states(session, [rows[0][:6]], [r[6:] for r in rows])
-    return states[msisdn]
+    states = build_states(session, [rows[0][:6]], [r[6:16] for r in rows])
+    rated = rows[0][16:21]
+    return states[msisdn], (None if rated[0] is None else tuple(rated))

@@ -55,7 +55,7 @@ def reserve(
         )
     UsageEvent(session_id, msisdn, service, zone, now, quantity)  # validates the request
     for _ in range(20):
-        state = load_line_state(session, msisdn)
+        state, _ = load_line_state(session, msisdn)
         credit = state.credit
         rating = rate(Usage(service, zone, quantity, now), state.buckets, state.plan.rates)
         cents = rating.charge_cents if state.billing == "prepaid" else 0

@@ -13,7 +13,7 @@ from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.models import UsageRecord
 from saldo.charging.rating import Rating, Usage, rate
 from saldo.charging.schemas import UsageEvent, UsageResult
-from saldo.db import fetch_all, table
+from saldo.db import table
 from saldo.kit.origin import NETWORK, Origin
 
 usage_t = table(UsageRecord)
@@ -29,20 +29,6 @@ class Applied:
     entries: list[ledger.Entry] = field(default_factory=list)
     usage_row: tuple[object, ...] = ()
     """In ``bulk.USAGE_COLUMNS`` order, timestamps as the driver takes them."""
-
-
-_REPLAY_SQL = (
-    "SELECT covered, billed_units, charge_cents, credit_cents, unpaid_cents"
-    " FROM usage_record WHERE event_id = ?"
-)
-
-
-def replayed_result(session: Session, event_id: str, msisdn: str) -> UsageResult | None:
-    rows = fetch_all(session, _REPLAY_SQL, (event_id,))
-    if not rows:
-        return None
-    covered, billed, charge, credit, unpaid = rows[0]
-    return UsageResult(event_id, msisdn, covered, billed, charge, credit, unpaid, True)
 
 
 def settle(
@@ -114,11 +100,10 @@ def charge_usage(
     Concurrent changes of the same buckets are met by conditional debits: if one finds less
     than was rated, the event is rated again on fresh figures.
     """
-    replay = replayed_result(session, event.event_id, event.msisdn)
-    if replay is not None:
-        return replay
     for _ in range(20):
-        state = load_line_state(session, event.msisdn)
+        state, rated = load_line_state(session, event.msisdn, event_id=event.event_id)
+        if rated is not None:
+            return UsageResult(event.event_id, event.msisdn, *rated, replayed=True)
         conn = session.connection()
         applied = settle(
             state,
