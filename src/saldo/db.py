@@ -128,15 +128,41 @@ def table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
+_PG_SQL: dict[str, str] = {}
+
+
+def _driver(session: Session, sql: str) -> tuple[Any, str]:
+    """A DB-API cursor inside the session's transaction, and ``sql`` in the driver's style."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        sql = _PG_SQL.get(sql) or _PG_SQL.setdefault(sql, sql.replace("?", "%s"))
+    return conn.connection.cursor(), sql
+
+
 def fetch_all(session: Session, sql: str, params: tuple[Any, ...]) -> list[Any]:
-    """Run hand-written SQL with ``?`` markers straight through the driver (hot read paths).
+    """Hand-written SQL with ``?`` markers, straight through the driver (hot paths only).
 
     Timestamps come back as the driver gives them: pass them through ``utc``.
     """
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        sql = sql.replace("?", "%s")
-    return list(conn.exec_driver_sql(sql, params).fetchall())
+    cursor, sql = _driver(session, sql)
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def execute(session: Session, sql: str, params: Any, *, many: bool = False) -> int:
+    """Hand-written DML through the driver; returns the row count (summed over ``many``)."""
+    cursor, sql = _driver(session, sql)
+    try:
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
 
 
 def utc(value: datetime | str | None) -> datetime | None:

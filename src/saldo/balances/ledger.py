@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, insert, select, update
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from saldo.balances.errors import BalanceChanged
-from saldo.db import bind_time, table
+from saldo.db import bind_time, execute, table
 
 __all__ = ["BalanceChanged"]
 from saldo.balances.models import Bucket, LedgerEntry
@@ -43,51 +43,37 @@ _LEDGER_INSERT = (
 )
 
 
-def _sql(session: Session, sql: str) -> tuple[Connection, str]:
-    conn = session.connection()
-    return conn, (sql if conn.dialect.name == "sqlite" else sql.replace("?", "%s"))
-
-
 def write_entries(
     session: Session, entries: Sequence[Entry], *, origin: Origin, now: datetime
 ) -> None:
     """Insert ledger rows (the bucket updates are the caller's, in the same transaction)."""
     if not entries:
         return
-    conn, sql = _sql(session, _LEDGER_INSERT)
-    at = bind_time(conn.dialect.name, now)
-    conn.exec_driver_sql(
-        sql,
-        [
-            (
-                e.line_id,
-                e.bucket_id,
-                e.kind,
-                e.delta,
-                e.reference,
-                origin.actor,
-                origin.channel,
-                e.key,
-                at,
-            )
-            for e in entries
-        ],
-    )
+    at = bind_time(session.get_bind().dialect.name, now)
+    actor, channel = origin.actor, origin.channel
+    rows = [
+        (e.line_id, e.bucket_id, e.kind, e.delta, e.reference, actor, channel, e.key, at)
+        for e in entries
+    ]
+    # one row: a plain execute (a driver's executemany may cost a pipeline sync of its own)
+    if len(rows) == 1:
+        execute(session, _LEDGER_INSERT, rows[0])
+    else:
+        execute(session, _LEDGER_INSERT, rows, many=True)
 
 
 def try_debit(session: Session, bucket_id: int, amount: int) -> bool:
     """Take ``amount`` from a bucket if it has that much; True when it did."""
     if amount == 0:
         return True
-    conn, sql = _sql(
-        session, "UPDATE bucket SET remaining = remaining - ? WHERE id = ? AND remaining >= ?"
-    )
-    return conn.exec_driver_sql(sql, (amount, bucket_id, amount)).rowcount == 1
+    sql = "UPDATE bucket SET remaining = remaining - ? WHERE id = ? AND remaining >= ?"
+    return execute(session, sql, (amount, bucket_id, amount)) == 1
 
 
 def add_units(session: Session, bucket_id: int, amount: int) -> None:
-    conn, sql = _sql(session, "UPDATE bucket SET remaining = remaining + ? WHERE id = ?")
-    conn.exec_driver_sql(sql, (amount, bucket_id))
+    execute(
+        session, "UPDATE bucket SET remaining = remaining + ? WHERE id = ?", (amount, bucket_id)
+    )
 
 
 def _rowcount(result: Any) -> int:

@@ -1,7 +1,7 @@
-"""Set-based writes for batch rating: one DB-API ``executemany`` per statement.
+"""Writes of rated usage straight through the driver: one ``executemany`` per statement.
 
 The CDR import writes hundreds of thousands of rows; compiling a statement per row would
-cost more than rating them. These helpers speak the driver's own parameter style.
+cost more than rating them, and online charging pays for every statement in latency.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from saldo.balances.errors import BalanceChanged
-from saldo.db import bind_time
+from saldo.db import bind_time, execute
 
 USAGE_COLUMNS = (
     "event_id",
@@ -31,37 +31,34 @@ USAGE_COLUMNS = (
     "source",
     "rated_at",
 )
+_INSERT_USAGE = (
+    f"INSERT INTO usage_record ({', '.join(USAGE_COLUMNS)})"
+    f" VALUES ({', '.join(['?'] * len(USAGE_COLUMNS))})"
+)
+_DEBIT = "UPDATE bucket SET remaining = remaining - ? WHERE id = ? AND remaining >= ?"
 
 
-def _marker(conn: Connection) -> str:
-    return "?" if conn.dialect.name == "sqlite" else "%s"
-
-
-def timestamp(conn: Connection, moment: datetime) -> Any:
+def timestamp(session: Session, moment: datetime) -> Any:
     """A UTC instant as the column stores it (SQLite: the text SQLAlchemy writes)."""
-    return bind_time(conn.dialect.name, moment)
+    return bind_time(session.get_bind().dialect.name, moment)
 
 
-def _insert_sql(conn: Connection, table: str, columns: Sequence[str]) -> str:
-    marks = ", ".join([_marker(conn)] * len(columns))
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-
-
-def insert_usage(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+def insert_usage(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
     """Rows in USAGE_COLUMNS order, timestamps already passed through ``timestamp``."""
-    if rows:
-        sql = _insert_sql(conn, "usage_record", USAGE_COLUMNS)
-        conn.exec_driver_sql(sql, rows[0] if len(rows) == 1 else list(rows))
+    if len(rows) == 1:
+        execute(session, _INSERT_USAGE, rows[0])
+    elif rows:
+        execute(session, _INSERT_USAGE, list(rows), many=True)
 
 
-def debit_many(conn: Connection, deltas: Sequence[tuple[int, int]]) -> None:
-    """Take (bucket id, units) from each bucket; every one must have enough, or none is taken."""
+def debit_many(session: Session, deltas: Sequence[tuple[int, int]]) -> None:
+    """Take (bucket id, units) from each bucket; every one must have enough, or none is taken.
+
+    For a batch that holds the buckets' locks: a shortfall is a bug, and the caller's
+    transaction is rolled back whole.
+    """
     if not deltas:
         return
-    m = _marker(conn)
-    result = conn.exec_driver_sql(
-        f"UPDATE bucket SET remaining = remaining - {m} WHERE id = {m} AND remaining >= {m}",
-        [(units, bucket_id, units) for bucket_id, units in deltas],
-    )
-    if result.rowcount not in (len(deltas), -1):
+    count = execute(session, _DEBIT, [(u, b, u) for b, u in deltas], many=True)
+    if count not in (len(deltas), -1):
         raise BalanceChanged()

@@ -246,14 +246,13 @@ def _rate_batch(
             session.scalars(select(usage_t.c.event_id).where(usage_t.c.event_id.in_(chunk)))
         )
     _load(session, cache, {e.msisdn for _, e in batch.events})
-    conn = session.connection()
-    rated_at = bulk.timestamp(conn, now)
+    rated_at = bulk.timestamp(session, now)
     stamps: dict[datetime, object] = {}
 
     def stamp(moment: datetime) -> object:
         value = stamps.get(moment)
         if value is None:
-            value = stamps[moment] = bulk.timestamp(conn, moment)
+            value = stamps[moment] = bulk.timestamp(session, moment)
         return value
 
     entries: list[ledger.Entry] = []
@@ -294,8 +293,8 @@ def _rate_batch(
         summary.rated += 1
         summary.credit_charged_cents += applied.credit_cents
         summary.unpaid_cents += applied.unpaid_cents
-    bulk.debit_many(conn, sorted(deltas.items()))
-    bulk.insert_usage(conn, usage_rows)
+    bulk.debit_many(session, sorted(deltas.items()))
+    bulk.insert_usage(session, usage_rows)
     ledger.write_entries(session, entries, origin=NETWORK, now=now)
     if touched:
         _, document = get_catalog(session)

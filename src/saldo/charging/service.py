@@ -104,14 +104,13 @@ def charge_usage(
         state, rated = load_line_state(session, event.msisdn, event_id=event.event_id)
         if rated is not None:
             return UsageResult(event.event_id, event.msisdn, *rated, replayed=True)
-        conn = session.connection()
         applied = settle(
             state,
             event,
             credit=state.credit,
             source=source,
-            started=bulk.timestamp(conn, event.started_at),
-            rated=bulk.timestamp(conn, now),
+            started=bulk.timestamp(session, event.started_at),
+            rated=bulk.timestamp(session, now),
         )
         try:
             ledger.debit_all(session, applied.rating.draws)
@@ -127,7 +126,7 @@ def charge_usage(
     else:
         raise ledger.BalanceChanged()
     ledger.write_entries(session, applied.entries, origin=origin, now=now)
-    bulk.insert_usage(session.connection(), [applied.usage_row])
+    bulk.insert_usage(session, [applied.usage_row])
     notify_thresholds(session, state=state, draws=applied.rating.draws, sender=sender, now=now)
     r = applied.rating
     return UsageResult(
