@@ -28,7 +28,7 @@ def main() -> int:
     failed = 0
     for module in modules():
         print(f"\n=== {module} ===", flush=True)
-        failed += subprocess.call([sys.executable, "-m", module, *sys.argv[1:]], cwd=ROOT) != 0
+        failed += subprocess.call([sys.executable, "-m", module], cwd=ROOT) != 0
     return 1 if failed else 0
 
 
