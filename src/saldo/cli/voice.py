@@ -204,6 +204,7 @@ def agi(
     server = AgiServer((host, port), rt, audio)
     bound = server.server_address[1]
     console.print(f"FastAGI su {host}:{bound} ({new} prompt generati in {audio.directory})")
+    console.file.flush()  # the banner names the port: whoever started us may be waiting for it
     try:
         server.serve_forever()
     except KeyboardInterrupt:
