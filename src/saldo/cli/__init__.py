@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from saldo.cli import catalog, demo, lines, ops, usage, voice
+from saldo.cli import sms as sms_commands
 
 app = typer.Typer(
     name="saldo",
@@ -24,6 +25,8 @@ app.command("topup")(lines.topup)
 app.command("balance")(lines.balance)
 app.command("worker")(ops.worker)
 app.command("serve")(ops.serve)
+app.command("smpp")(sms_commands.smpp)
+app.command("sms")(sms_commands.sms)
 app.add_typer(voice.ivr_app, name="ivr")
 app.command("call")(voice.call)
 app.command("agi")(voice.agi)

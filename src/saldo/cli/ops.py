@@ -61,6 +61,7 @@ def outbox_list(
         console.print(
             f"#{m['id']} {m['created_at']} {m['to']} [{m['status']}] {m['topic']}: {m['body']}",
             highlight=False,
+            markup=False,
         )
 
 

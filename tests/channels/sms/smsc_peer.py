@@ -55,6 +55,7 @@ class Peer:
         self.port = port
         self.server = smpp34.Server("127.0.0.1", port, system_id="TESTSMSC")
         self.esme: smpp34.Esme | None = None
+        self.has_esme = asyncio.Event()
         self.accept = "accept"
         self.dlr = ""
         self.held: list[Any] = []
@@ -85,6 +86,7 @@ class Peer:
             event = await self.server.next()
             if isinstance(event, smpp34.Esme):
                 self.esme = event
+                self.has_esme.set()
                 self.emit(ev="bound", session=event.session_id, system_id=event.system_id)
             elif isinstance(event, smpp34.Unbound):
                 self.emit(ev="unbound", session=event.session_id)
@@ -130,6 +132,7 @@ class Peer:
             self.spawn(self.send_dlr(message_id, self.dlr, event.destination_addr))
 
     async def send_dlr(self, message_id: str, stat: str, sender: str, to: str = "4155") -> None:
+        await asyncio.wait_for(self.has_esme.wait(), 10)
         assert self.esme is not None
         text = (
             f"id:{message_id} sub:001 dlvrd:{'001' if stat == 'DELIVRD' else '000'} "
@@ -146,7 +149,8 @@ class Peer:
         self.emit(ev="dlr_resp", id=message_id, status=resp.command_status)
 
     async def send_mo(self, cmd: dict[str, Any]) -> None:
-        assert self.esme is not None, "no ESME bound"
+        await asyncio.wait_for(self.has_esme.wait(), 10)
+        assert self.esme is not None
         body = bytes.fromhex(cmd["hex"]) if "hex" in cmd else cmd.get("text", "").encode()
         tlvs = [smpp34.Tlv(int(tag), bytes.fromhex(value)) for tag, value in cmd.get("tlvs", [])]
         if cmd.get("id"):

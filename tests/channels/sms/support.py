@@ -22,6 +22,14 @@ from saldo.runtime import Runtime
 PEER_SCRIPT = Path(__file__).with_name("smsc_peer.py")
 T = TypeVar("T")
 
+# GSM 03.38 (3GPP TS 23.038) codes of the non-ASCII characters Saldo's texts use, from the table
+GSM_CODES = {"€": "\x1be", "è": "\x04", "é": "\x05", "ù": "\x06", "ì": "\x07", "ò": "\x08"}
+
+
+def gsm(text: str) -> bytes:
+    """The GSM 03.38 bytes of a reply, written out by hand (not with the code under test)."""
+    return "".join(GSM_CODES.get(c, c) for c in text).encode("ascii")
+
 
 def run(coro: Coroutine[Any, Any, T], *, timeout: float = 60.0) -> T:
     """Run one test scenario in a fresh event loop, never longer than ``timeout``."""
@@ -119,6 +127,8 @@ class Relay:
         self.connections = 0
         self.injected: set[int] = set()
         self.answers: list[tuple[int, int, int]] = []  # command_id, command_status, sequence
+        self.seen: list[int] = []
+        """command_id of every PDU Saldo sent through the relay."""
         self._client: asyncio.StreamWriter | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._server: asyncio.Server | None = None
@@ -153,6 +163,7 @@ class Relay:
                 head = await reader.readexactly(16)
                 length, command_id, status, sequence = struct.unpack("!IIII", head)
                 body = await reader.readexactly(length - 16)
+                self.seen.append(command_id)
                 if sequence in self.injected and command_id & 0x80000000:
                     self.answers.append((command_id, status, sequence))
                     continue

@@ -75,8 +75,9 @@ def reply_address(sender: str) -> str | None:
 
 
 def _to_short_code(recipient: str, short_code: str) -> bool:
+    """Whether the message was sent to our short code (an empty recipient means it was)."""
     digits = recipient.strip().removeprefix("+").removeprefix("00")
-    return digits in (short_code, "39" + short_code)
+    return digits in ("", short_code, "39" + short_code)
 
 
 def handle_inbound(

@@ -92,11 +92,11 @@ class OutboxPump:
                 self._wake.clear()
                 await self._pump()
         finally:
+            self._stopping = True
             if self._sending:
                 await asyncio.gather(*self._sending, return_exceptions=True)
-            await self._flush()
-            recorder.cancel()
-            await asyncio.gather(recorder, return_exceptions=True)
+            self._recorded.set()
+            await recorder  # writes what is left, then ends
 
     async def stop(self) -> None:
         self._stopping = True
@@ -151,19 +151,26 @@ class OutboxPump:
         self._recorded.set()
 
     async def _record_forever(self) -> None:
+        """The only writer of outcomes: several finished sends go in one transaction."""
         while True:
             await self._recorded.wait()
             self._recorded.clear()
             await self._flush()
+            if self._stopping and not self._sending and not self._results:
+                return
 
     async def _flush(self) -> None:
+        failures = 0
         while self._results:
             results, self._results = self._results, []
             try:
                 await self.db.run(partial(self._write, results))
-            except Exception as exc:  # the outcome is kept and written once the database is back
+            except Exception as exc:  # kept, and written once the database is back
+                failures += 1
                 log.error("sms.record_failed", error=repr(exc), pending=len(results))
                 self._results[:0] = results
+                if self._stopping and failures >= 3:
+                    return  # left "sending": never sent twice, as the outbox promises
                 await asyncio.sleep(1.0)
 
     def _write(self, results: list[_Result]) -> None:

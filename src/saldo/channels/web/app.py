@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from saldo import migrate
 from saldo.channels.menus.endpoints import router as menus_router
+from saldo.channels.sms.endpoints import router as sms_router
 from saldo.channels.web.errors import saldo_error_handler
 from saldo.channels.web.setup import install_app
 from saldo.kit.errors import SaldoError
@@ -23,6 +24,7 @@ def create_app(rt: Runtime) -> FastAPI:
     app.add_exception_handler(SaldoError, saldo_error_handler)
     # channel routers (one line each; keep this list sorted)
     app.include_router(menus_router)
+    app.include_router(sms_router)
     install_app(app)  # the customer app: pages, static files, /api/v1
 
     @app.get("/healthz", tags=["ops"])
