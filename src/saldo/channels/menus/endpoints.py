@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import re
@@ -34,6 +35,7 @@ router = APIRouter(prefix="/channels", tags=["voice and USSD"])
 T = TypeVar("T")
 
 MAX_BODY = 16 * 1024
+STEPS_AT_ONCE = 4
 _USSD_TEXT = re.compile(r"^[0-9*#]{0,160}$")
 _XML = "application/xml"
 
@@ -72,8 +74,24 @@ def _plain(status: int, it: str, en: str) -> Response:
     return PlainTextResponse(f"{it}\n{en}\n", status_code=status)
 
 
+_gates: dict[int, asyncio.Semaphore] = {}
+
+
+def _gate(rt: Runtime) -> asyncio.Semaphore:
+    """How many steps run at once in this process: SQLite has one writer, and Python threads
+    beyond a few only fight over the GIL. Waiting here is cheaper than SQLite's busy back-off
+    (it sleeps up to 100 ms between tries) and than a crowd of threads taking turns."""
+    gate = _gates.get(id(rt.engine))
+    if gate is None:
+        gate = _gates[id(rt.engine)] = asyncio.Semaphore(
+            1 if rt.engine.dialect.name == "sqlite" else STEPS_AT_ONCE
+        )
+    return gate
+
+
 async def _run(rt: Runtime, work: Callable[[Session], T]) -> T:
-    return await run_in_threadpool(retrying, rt, work)
+    async with _gate(rt):
+        return await run_in_threadpool(retrying, rt, work)
 
 
 async def _twilio(request: Request, step: int | None) -> Response:

@@ -6,22 +6,25 @@ retried step returns the first reply and changes nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saldo.balances.service import get_snapshot
 from saldo.catalog.schemas import CatalogDocument
-from saldo.catalog.service import get_catalog
 from saldo.channels.menus import screens, speech
 from saldo.channels.menus.actions import CallContext, MenuActions
 from saldo.channels.menus.definitions import MENUS, VOICE_MENUS, MenuName
 from saldo.channels.menus.engine import Dialog, Engine, Turn
-from saldo.channels.menus.models import MenuSession
 from saldo.channels.menus.speech import PromptContext, Segment
+from saldo.channels.menus.store import (
+    current_catalog,
+    insert_session,
+    load_session,
+    save_session,
+)
 from saldo.config import Settings
 from saldo.kit.errors import InvalidInput, NotFound
 from saldo.kit.msisdn import normalize_msisdn
@@ -48,9 +51,19 @@ class VoiceReply:
     end: Literal["hangup", "transfer"] | None = None
     transfer_number: str | None = None
     texts: list[str] = field(default_factory=list)
+    """The prompt ids said (for logs and tests)."""
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        data: dict[str, Any] = {
+            "step": self.step,
+            "segments": self.segments,
+            "expect": self.expect,
+            "max_digits": self.max_digits,
+            "end": self.end,
+            "transfer_number": self.transfer_number,
+            "texts": self.texts,
+        }
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> VoiceReply:
@@ -67,6 +80,13 @@ class UssdReply:
     def render(self) -> str:
         """The gateway's convention: "CON " continues the session, "END " closes it."""
         return ("END " if self.end else "CON ") + self.text
+
+    def to_json(self) -> str:
+        return json.dumps({"text": self.text, "end": self.end}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> UssdReply:
+        return cls(**json.loads(text))
 
 
 def _check_key(key: str) -> str:
@@ -88,26 +108,34 @@ def prompt_context(document: CatalogDocument, settings: Settings) -> PromptConte
     )
 
 
+def menu_for(document: CatalogDocument, dialled: str) -> MenuName | None:
+    """The menu of a dialled number: a short code of the catalogue, with or without +39."""
+    number = dialled.strip().replace(" ", "")
+    digits = number.lstrip("+")
+    if number == document.channels.ussd:
+        return "ussd"
+    for menu, code in (
+        ("ivr", document.channels.ivr),
+        ("ivr_business", document.channels.ivr_business),
+    ):
+        if digits in (code, f"39{code}", f"0039{code}"):
+            return cast(MenuName, menu)
+    return None
+
+
 class _Step:
-    """The context of one step: catalogue, prompt context, actions bound to the dialog."""
+    """One step: catalogue, prompt context and actions bound to the dialog being run."""
 
     def __init__(
-        self,
-        session: Session,
-        *,
-        settings: Settings,
-        now: datetime,
-        channel: str,
-        key: str,
-        step: int,
-        dialog: Dialog | None = None,
+        self, session: Session, *, settings: Settings, now: datetime, channel: str, key: str
     ) -> None:
-        _, document = get_catalog(session)
-        self.dialog = dialog
-        self.prompts = prompt_context(document, settings)
+        self.document = current_catalog(session)
+        self.dialog: Dialog | None = None
+        self.prompts = prompt_context(self.document, settings)
         self.prompts.load_snapshot = lambda: get_snapshot(session, msisdn=self._msisdn(), now=now)
-        self.call = CallContext(session, now, settings, document, channel, key, step, self.prompts)
-        self.ussd_code = document.channels.ussd
+        self.call = CallContext(
+            session, now, settings, self.document, channel, key, 0, self.prompts
+        )
 
     def _msisdn(self) -> str:
         msisdn = self.dialog.vars.get("msisdn") if self.dialog else None
@@ -133,29 +161,6 @@ class _Step:
         )
 
 
-def _load(session: Session, channel: str, key: str) -> MenuSession | None:
-    return session.scalar(
-        select(MenuSession)
-        .where(MenuSession.channel == channel, MenuSession.session_key == key)
-        .with_for_update()
-    )
-
-
-def menu_for(document: CatalogDocument, dialled: str) -> MenuName | None:
-    """The menu of a dialled number: a short code of the catalogue, with or without +39."""
-    number = dialled.strip().replace(" ", "")
-    digits = number.lstrip("+")
-    if number == document.channels.ussd:
-        return "ussd"
-    for menu, code in (
-        ("ivr", document.channels.ivr),
-        ("ivr_business", document.channels.ivr_business),
-    ):
-        if digits in (code, f"39{code}", f"0039{code}"):
-            return cast(MenuName, menu)
-    return None
-
-
 def begin_call(
     session: Session,
     *,
@@ -170,14 +175,14 @@ def begin_call(
     """The first turn of a call: greeting, identification by calling number, credit, menu.
 
     ``dialled`` picks the menu (4242 or 1928); a number that is neither gets ``fallback``, or
-    is refused when there is none.
+    is refused when there is none. The same call id again gets the call's current reply.
     """
     key = _check_key(call_id)
-    row = _load(session, channel, key)
+    row = load_session(session, channel, key)
     if row is not None:
         return VoiceReply.from_json(row.reply)
-    step = _Step(session, settings=settings, now=now, channel=channel, key=key, step=0)
-    menu = menu_for(step.call.document, dialled) or fallback
+    step = _Step(session, settings=settings, now=now, channel=channel, key=key)
+    menu = menu_for(step.document, dialled) or fallback
     if menu not in VOICE_MENUS:
         raise InvalidInput(
             f"numero non servito dal risponditore vocale: {dialled!r}",
@@ -185,22 +190,18 @@ def begin_call(
         )
     engine = step.engine(menu)
     dialog = step.dialog = engine.open({"cli": cli.strip()[:32]})
-    turn = engine.start(dialog)
-    reply = step.voice(turn)
-    session.add(
-        MenuSession(
-            channel=channel,
-            session_key=key,
-            menu=menu,
-            step=0,
-            msisdn=dialog.vars.get("msisdn"),
-            dialog=dialog.to_json(),
-            reply=reply.to_json(),
-            created_at=now,
-            updated_at=now,
-        )
+    reply = step.voice(engine.start(dialog))
+    insert_session(
+        session,
+        channel=channel,
+        key=key,
+        menu=menu,
+        step=0,
+        msisdn=dialog.vars.get("msisdn"),
+        dialog=dialog.to_json(),
+        reply=reply.to_json(),
+        now=now,
     )
-    session.flush()
     return reply
 
 
@@ -216,23 +217,25 @@ def continue_call(
 ) -> VoiceReply:
     """The caller's answer to turn ``step``; any other step gets the last reply again."""
     key = _check_key(call_id)
-    row = _load(session, channel, key)
+    row = load_session(session, channel, key)
     if row is None:
         raise SessionNotFound(key)
     dialog = Dialog.from_json(row.dialog)
     if step != row.step or dialog.ended:
         return VoiceReply.from_json(row.reply)
-    context = _Step(
-        session, settings=settings, now=now, channel=channel, key=key, step=step + 1, dialog=dialog
+    context = _Step(session, settings=settings, now=now, channel=channel, key=key)
+    context.dialog = dialog
+    context.call.step = step + 1
+    reply = context.voice(context.engine(row.menu).answer(dialog, (digits or "")[:32]))
+    save_session(
+        session,
+        session_id=row.id,
+        step=step + 1,
+        msisdn=dialog.vars.get("msisdn"),
+        dialog=dialog.to_json(),
+        reply=reply.to_json(),
+        now=now,
     )
-    turn = context.engine(row.menu).answer(dialog, (digits or "")[:32])
-    reply = context.voice(turn)
-    row.step = step + 1
-    row.msisdn = dialog.vars.get("msisdn")
-    row.dialog = dialog.to_json()
-    row.reply = reply.to_json()
-    row.updated_at = now
-    session.flush()
     return reply
 
 
@@ -249,27 +252,27 @@ def ussd_request(
     """A USSD request with every input of the session so far; new inputs are answered in order."""
     key = _check_key(session_id)
     msisdn = normalize_msisdn(phone_number)
-    context = _Step(session, settings=settings, now=now, channel="ussd", key=key, step=0)
-    if service_code.strip() != context.ussd_code:
+    context = _Step(session, settings=settings, now=now, channel="ussd", key=key)
+    code = context.document.channels.ussd
+    if service_code.strip() != code:
         raise InvalidInput(
-            f"codice USSD non servito: {service_code!r} (usa {context.ussd_code})",
-            f"USSD code not served: {service_code!r} (use {context.ussd_code})",
+            f"codice USSD non servito: {service_code!r} (usa {code})",
+            f"USSD code not served: {service_code!r} (use {code})",
         )
-    row = _load(session, "ussd", key)
-    if row is not None and json.loads(row.dialog)["vars"].get("cli") != msisdn:
+    row = load_session(session, "ussd", key)
+    dialog = context.dialog = Dialog.from_json(row.dialog) if row else None
+    if dialog is not None and dialog.vars.get("cli") != msisdn:
         raise InvalidInput(
             "sessione USSD di un altro numero", "this USSD session belongs to another number"
         )
     if row is not None and len(inputs) <= row.step:
-        return UssdReply(**json.loads(row.reply))
+        return UssdReply.from_json(row.reply)
     engine = context.engine("ussd")
     turn: Turn | None = None
-    if row is None:
+    if dialog is None:
         dialog = context.dialog = engine.open({"cli": msisdn})
-        turn, done = engine.start(dialog), 0
-    else:
-        dialog = context.dialog = Dialog.from_json(row.dialog)
-        done = row.step
+        turn = engine.start(dialog)
+    done = row.step if row else 0
     for given in inputs[done:]:
         if dialog.ended:
             break
@@ -278,17 +281,19 @@ def ussd_request(
         turn = engine.answer(dialog, given)
     if turn is None:  # the session had ended: its last screen stands
         assert row is not None
-        return UssdReply(**json.loads(row.reply))
+        return UssdReply.from_json(row.reply)
     reply = UssdReply(screens.render(turn.prompts, context.prompts), end=turn.end is not None)
+    step, line, state = len(inputs), dialog.vars.get("msisdn"), dialog.to_json()
     if row is None:
-        row = MenuSession(channel="ussd", session_key=key, menu="ussd", created_at=now)
-        session.add(row)
-    row.step = len(inputs)
-    row.msisdn = dialog.vars.get("msisdn")
-    row.dialog = dialog.to_json()
-    row.reply = json.dumps(asdict(reply), ensure_ascii=False)
-    row.updated_at = now
-    session.flush()
+        insert_session(
+            session, channel="ussd", key=key, menu="ussd", step=step, msisdn=line,
+            dialog=state, reply=reply.to_json(), now=now,
+        )  # fmt: skip
+    else:
+        save_session(
+            session, session_id=row.id, step=step, msisdn=line, dialog=state,
+            reply=reply.to_json(), now=now,
+        )  # fmt: skip
     return reply
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks of the voice and USSD webhooks."""

@@ -1,0 +1,175 @@
+"""One webhook step (TwiML and USSD) under 50 concurrent calls: p95 <= 20 ms server time.
+
+A real uvicorn server on loopback, in a process of its own (``bench.menus._server``), serves
+the app; this process plays 50 calls at once with httpx, each signing its requests as Twilio
+does. "Server time" is what the server reports in ``Server-Timing``: from the request
+reaching the application to the end of the response, waiting for a worker thread included.
+
+Two loads: "calls" — 50 calls in progress at once, each caller taking 1-3 s between keys (a
+real caller listens to a prompt for 5-20 s first, so this is already several times the step
+rate of 50 real calls): the target applies here; and "flood" — the same 50 with no pause at
+all, every caller firing its next step the moment the last answer arrives: the ceiling.
+
+Run: .venv/bin/python -m bench.menus.webhooks [--calls 50] [--rounds 4] [--pg URL] [--only sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import httpx
+from twilio.request_validator import RequestValidator
+
+from bench.core.common import OUT, ROOT, clone_lines, fresh_runtime, percentiles
+from bench.menus._server import GATEWAY, TOKEN
+
+KEYS = ["1", "3", "*", "2", "7", "0", "1"]  # details, offer, repeat, SMS, invalid, English…
+USSD = ["", "9", "2"]  # root, an invalid choice, the consumption screen
+
+
+@dataclass
+class Samples:
+    server: dict[str, list[float]] = field(default_factory=lambda: {"twiml": [], "ussd": []})
+    client: dict[str, list[float]] = field(default_factory=lambda: {"twiml": [], "ussd": []})
+    errors: int = 0
+
+
+async def _post(
+    client: httpx.AsyncClient, kind: str, url: str, data: dict[str, str], headers: dict[str, str],
+    samples: Samples, auth: tuple[str, str] | None = None,
+) -> httpx.Response:  # fmt: skip
+    started = time.perf_counter()
+    response = await client.post(url, data=data, headers=headers, auth=auth)
+    samples.client[kind].append(time.perf_counter() - started)
+    if response.status_code != 200:
+        samples.errors += 1
+    timing = response.headers.get("server-timing", "dur=0").split("dur=")[1]
+    samples.server[kind].append(float(timing) / 1000)
+    return response
+
+
+async def _call(
+    client: httpx.AsyncClient, base: str, caller: str, sid: str, pause: tuple[float, float],
+    rnd: random.Random, samples: Samples,
+) -> None:  # fmt: skip
+    validator = RequestValidator(TOKEN)
+    params = {"CallSid": sid, "From": caller, "To": "4242", "AccountSid": "AC" + "0" * 32}
+    url = f"{base}/channels/ivr/twilio/voice"
+    for step, key in enumerate([None, *KEYS]):
+        data = params if key is None else {**params, "Digits": key}
+        signature = validator.compute_signature(url, data)
+        await _post(client, "twiml", url, data, {"X-Twilio-Signature": signature}, samples)
+        url = f"{base}/channels/ivr/twilio/gather?step={step}"
+        if pause[1]:
+            await asyncio.sleep(rnd.uniform(*pause))
+
+
+async def _ussd(
+    client: httpx.AsyncClient, base: str, caller: str, sid: str, pause: tuple[float, float],
+    rnd: random.Random, samples: Samples,
+) -> None:  # fmt: skip
+    inputs: list[str] = []
+    for choice in USSD:
+        if choice:
+            inputs.append(choice)
+        data = {"sessionId": sid, "serviceCode": "*133#", "phoneNumber": caller,
+                "text": "*".join(inputs)}  # fmt: skip
+        await _post(client, "ussd", f"{base}/channels/ussd", data, {}, samples, GATEWAY)
+        if pause[1]:
+            await asyncio.sleep(rnd.uniform(*pause))
+
+
+async def _load(
+    base: str, numbers: list[str], *, calls: int, rounds: int, pause: tuple[float, float],
+    tag: str,
+) -> Samples:  # fmt: skip
+    samples = Samples()
+    limits = httpx.Limits(max_connections=calls * 2, max_keepalive_connections=calls * 2)
+    # no Nagle: headers and body leave at once, as from a telephony provider's HTTP client
+    transport = httpx.AsyncHTTPTransport(
+        limits=limits, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+    )
+    async with httpx.AsyncClient(transport=transport, timeout=60) as client:
+
+        async def caller(n: int) -> None:
+            rnd = random.Random(n)
+            for r in range(rounds):
+                number = numbers[(n * rounds + r) % len(numbers)]
+                await _call(client, base, number, f"CA{tag}{n:04d}{r:04d}", pause, rnd, samples)
+                await _ussd(client, base, number, f"U{tag}{n:04d}{r:04d}", pause, rnd, samples)
+
+        await asyncio.gather(*(caller(n) for n in range(calls)))
+    return samples
+
+
+def _report(name: str, load: str, samples: Samples, elapsed: float) -> None:
+    total = sum(len(v) for v in samples.server.values())
+    for kind in ("twiml", "ussd"):
+        server, client = percentiles(samples.server[kind]), percentiles(samples.client[kind])
+        print(
+            f"{name} {load:5} {kind:5}: server p50 {server['p50']:6.2f} ms, "
+            f"p95 {server['p95']:6.2f} ms (target p95 <= 20 ms) | round trip p50 "
+            f"{client['p50']:6.2f} ms, p95 {client['p95']:6.2f} ms | "
+            f"{len(samples.server[kind])} steps"
+        )
+    print(f"{name} {load:5} total: {total / elapsed:.0f} steps/s, {samples.errors} errors")
+
+
+def run(name: str, url: str, *, calls: int, rounds: int, lines: int) -> None:
+    rt = fresh_runtime(url)
+    numbers = clone_lines(rt, count=lines)
+    rt.engine.dispose()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.menus._server", "--url", url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        base = f"http://127.0.0.1:{int(server.stdout.readline())}"
+        asyncio.run(_load(base, numbers, calls=calls, rounds=1, pause=(0, 0), tag="w"))
+        for load, pause in (("calls", (1.0, 3.0)), ("flood", (0.0, 0.0))):
+            started = time.perf_counter()
+            samples = asyncio.run(
+                _load(base, numbers, calls=calls, rounds=rounds, pause=pause, tag=load[0])
+            )
+            _report(name, load, samples, time.perf_counter() - started)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2, help="calls each caller makes")
+    parser.add_argument("--lines", type=int, default=2_000)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "SALDO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    print(f"{args.calls} concurrent calls, {os.cpu_count()} CPUs, one uvicorn worker")
+    for name, url in (
+        ("sqlite", f"sqlite:///{OUT / 'bench-menus.db'}"),
+        ("postgresql", args.pg),
+    ):
+        if args.only in (None, name):
+            run(name, url, calls=args.calls, rounds=args.rounds, lines=args.lines)
+
+
+if __name__ == "__main__":
+    main()
