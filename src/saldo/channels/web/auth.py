@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from saldo.catalog.service import get_catalog
 from saldo.channels.web.errors import CodeRejected, NotSignedIn, TooManyCodes
 from saldo.channels.web.models import LoginCode, WebSession
-from saldo.db import table
+from saldo.db import fetch_all, table, utc
 from saldo.kit.errors import InvalidInput
 from saldo.kit.msisdn import normalize_msisdn
 from saldo.lines.models import Line
@@ -37,6 +37,11 @@ TOUCH_EVERY = timedelta(seconds=60)
 code_t = table(LoginCode)
 session_t = table(WebSession)
 line_t = table(Line)
+_RESOLVE = (
+    "SELECT s.id, s.line_id, s.csrf_token, s.last_seen_at, s.expires_at, s.ended_at, "
+    "l.msisdn, l.status FROM web_session s JOIN line l ON l.id = s.line_id "
+    "WHERE s.token_hash = ? AND s.kind = ?"
+)
 
 
 def _code_hash(secret: str, msisdn: str, code: str) -> str:
@@ -188,6 +193,8 @@ class Me:
     msisdn: str
     csrf_token: str
     kind: str
+    stale: bool = False
+    """The activity was not recorded yet (read-only request): ``touch_session`` after."""
 
 
 def open_session(
@@ -211,32 +218,47 @@ def open_session(
 
 
 def resolve_session(
-    session: Session, *, token: str | None, kind: str, now: datetime, idle: timedelta
+    session: Session,
+    *,
+    token: str | None,
+    kind: str,
+    now: datetime,
+    idle: timedelta,
+    touch: bool = True,
 ) -> Me:
-    """The signed-in line of ``token``; ``NotSignedIn`` when missing, ended or expired."""
+    """The signed-in line of ``token``; ``NotSignedIn`` when missing, ended or expired.
+
+    The activity is recorded here (at most once a minute) unless ``touch`` is False: in a
+    read-only unit of work the caller records it afterwards with ``touch_session`` when
+    ``Me.stale`` says so.
+    """
     if not token or len(token) > 200:
         raise NotSignedIn("missing")
-    row = session.execute(
-        select(
-            session_t.c.id,
-            session_t.c.line_id,
-            session_t.c.csrf_token,
-            session_t.c.last_seen_at,
-            session_t.c.expires_at,
-            session_t.c.ended_at,
-            line_t.c.msisdn,
-            line_t.c.status,
-        )
-        .join(line_t, line_t.c.id == session_t.c.line_id)
-        .where(session_t.c.token_hash == token_hash(token), session_t.c.kind == kind)
-    ).one_or_none()
-    if row is None or row.ended_at is not None or row.status != "active":
+    # every signed-in request passes here: plain SQL straight through the driver
+    rows = fetch_all(session, _RESOLVE, (token_hash(token), kind))
+    if not rows:
         raise NotSignedIn("missing")
-    if row.expires_at <= now or row.last_seen_at + idle <= now:
+    session_id, line_id, csrf, seen, expires, ended, msisdn, status = rows[0]
+    last_seen, expires_at = utc(seen), utc(expires)
+    assert last_seen is not None and expires_at is not None
+    if ended is not None or status != "active":
+        raise NotSignedIn("missing")
+    if expires_at <= now or last_seen + idle <= now:
         raise NotSignedIn("expired")
-    if now - row.last_seen_at >= TOUCH_EVERY:
-        session.execute(update(session_t).where(session_t.c.id == row.id).values(last_seen_at=now))
-    return Me(row.id, row.line_id, row.msisdn, row.csrf_token, kind)
+    stale = now - last_seen >= TOUCH_EVERY
+    if stale and touch:
+        touch_session(session, session_id=session_id, now=now)
+        stale = False
+    return Me(int(session_id), int(line_id), msisdn, csrf, kind, stale)
+
+
+def touch_session(session: Session, *, session_id: int, now: datetime) -> None:
+    """Record activity: the idle deadline moves on."""
+    session.execute(
+        update(session_t)
+        .where(session_t.c.id == session_id, session_t.c.last_seen_at < now)
+        .values(last_seen_at=now)
+    )
 
 
 def end_session(session: Session, *, token: str | None, now: datetime) -> bool:

@@ -13,25 +13,35 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from saldo.balances.models import LedgerEntry
+from saldo.catalog.errors import CatalogMissing
+from saldo.catalog.schemas import CatalogDocument
+from saldo.catalog.service import document_for
 from saldo.charging.models import UsageRecord
-from saldo.customers.models import Customer
+from saldo.db import fetch_all
 from saldo.kit.clock import to_rome
-from saldo.lines.models import Line
 from saldo.notifications.models import OutboxMessage
 from saldo.payments.models import Topup
 from saldo.payments.order_models import TopupOrder
 
 SERVICES = ("voice", "sms", "mms", "data")
 PRIVATE_TOPICS = ("otp",)
-"""Login codes are not kept in the inbox."""
+"""Login codes are not kept in the inbox (``_LINE_INFO`` counts unread messages the same way)."""
+
+
+def catalog(session: Session) -> CatalogDocument:
+    """The newest catalogue in one query (its parsed document is cached by checksum)."""
+    rows = fetch_all(
+        session, "SELECT id, checksum FROM catalog_version ORDER BY id DESC LIMIT 1", ()
+    )
+    if not rows:
+        raise CatalogMissing()
+    return document_for(session, version_id=int(rows[0][0]), checksum=rows[0][1])
 
 
 def version(session: Session, line_id: int) -> int:
     """Changes whenever any of the line's balances changes (its newest ledger entry)."""
-    return int(
-        session.scalar(select(func.max(LedgerEntry.id)).where(LedgerEntry.line_id == line_id)) or 0
-    )
+    rows = fetch_all(session, "SELECT MAX(id) FROM ledger_entry WHERE line_id = ?", (line_id,))
+    return int(rows[0][0] or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +50,25 @@ class LineInfo:
     customer_kind: str
     pending_plan_code: str | None
     has_pin: bool
+    version: int
+    """See ``version``."""
+    unread: int
+    """Messages in the inbox not read yet."""
+
+
+_LINE_INFO = (
+    "SELECT l.pending_plan_code, l.pin_hash, c.kind, "
+    "(SELECT MAX(e.id) FROM ledger_entry e WHERE e.line_id = l.id), "
+    "(SELECT COUNT(*) FROM outbox_message m WHERE m.recipient = l.msisdn "
+    "AND m.topic <> 'otp' AND m.read_at IS NULL) "
+    "FROM line l JOIN customer c ON c.id = l.customer_id WHERE l.id = ?"
+)
 
 
 def line_info(session: Session, line_id: int) -> LineInfo:
-    row = session.execute(
-        select(Line.pending_plan_code, Line.pin_hash, Customer.kind)
-        .join(Customer, Customer.id == Line.customer_id)
-        .where(Line.id == line_id)
-    ).one()
-    return LineInfo(line_id, row.kind, row.pending_plan_code, row.pin_hash is not None)
+    """What the pages show besides the snapshot, in one query."""
+    pending, pin_hash, kind, newest, unread_count = fetch_all(session, _LINE_INFO, (line_id,))[0]
+    return LineInfo(line_id, kind, pending, pin_hash is not None, int(newest or 0), unread_count)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

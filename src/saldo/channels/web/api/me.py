@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
 from saldo.balances.schemas import Snapshot
@@ -28,7 +28,15 @@ from saldo.channels.web.api.schemas import (
     UsagePage,
 )
 from saldo.channels.web.auth import Me
-from saldo.channels.web.deps import API, BearerDep, RuntimeDep, api_line
+from saldo.channels.web.deps import (
+    API,
+    BearerDep,
+    CredentialsDep,
+    RuntimeDep,
+    api_line,
+    get_runtime,
+    read_as,
+)
 from saldo.channels.web.offers import compatible_plans, unit_of
 from saldo.kit.clock import as_utc
 from saldo.kit.errors import InvalidInput, NotFound
@@ -52,10 +60,12 @@ def _snapshot_response(session: Session, rt: Runtime, me: Me, status_code: int =
 
 
 @router.get("/balance", response_model=None, responses=SNAPSHOT | errors(401))
-def balance(rt: RuntimeDep, bearer: BearerDep) -> Response:
+async def balance(request: Request, credentials: CredentialsDep) -> Response:
     """Credit, plan, renewal and every allowance: the same JSON as `saldo balance --json`."""
-    with api_line(rt, bearer) as (session, me):
-        return _snapshot_response(session, rt, me)
+    # the hottest route: one dependency only (each one costs a resolution per request)
+    rt = get_runtime(request)
+    token = credentials.credentials if credentials else None
+    return await read_as(rt, token, "api", lambda s, me: _snapshot_response(s, rt, me))
 
 
 def _unit(service: str) -> Literal["seconds", "messages", "bytes"]:
@@ -81,7 +91,7 @@ def usage(
     after = queries.parse_cursor(cursor) if cursor else None
     if cursor and after is None:
         raise InvalidInput("cursore non valido", "invalid cursor")
-    with api_line(rt, bearer) as (session, me):
+    with api_line(rt, bearer, read=True) as (session, me):
         rows = queries.usage(
             session,
             line_id=me.line_id,
@@ -127,7 +137,7 @@ def _unit_of(key: str) -> Literal["seconds", "messages", "bytes"]:
 @router.get("/plans", response_model=list[PlanItem], responses=errors(401))
 def plans(rt: RuntimeDep, bearer: BearerDep) -> list[PlanItem]:
     """The plans this line may switch to (same billing; business plans for business lines)."""
-    with api_line(rt, bearer) as (session, me):
+    with api_line(rt, bearer, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
         info = queries.line_info(session, me.line_id)
         _, document = get_catalog(session)
@@ -188,7 +198,7 @@ def _option_item(spec: Option, *, active: bool, expires_at: datetime | None) -> 
 @router.get("/options", response_model=Options, responses=errors(401))
 def options(rt: RuntimeDep, bearer: BearerDep) -> Options:
     """Active options, and the ones available for the line's plan."""
-    with api_line(rt, bearer) as (session, me):
+    with api_line(rt, bearer, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
         _, document = get_catalog(session)
     active_codes = {o.code: o for o in snapshot.options}
@@ -231,7 +241,7 @@ def option_remove(code: str, rt: RuntimeDep, bearer: BearerDep) -> Response:
 @router.get("/messages", response_model=list[MessageOut], responses=errors(401))
 def messages(rt: RuntimeDep, bearer: BearerDep) -> list[MessageOut]:
     """What the operator sent this line (alerts, renewals, top-up receipts), newest first."""
-    with api_line(rt, bearer) as (session, me):
+    with api_line(rt, bearer, read=True) as (session, me):
         rows = queries.messages(session, msisdn=me.msisdn)
     return [
         MessageOut(

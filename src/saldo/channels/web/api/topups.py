@@ -65,7 +65,7 @@ def create_topup(
 ) -> TopupOut:
     """Top up by card. The same `Idempotency-Key` again answers the first result (paid: 201;
     declined: 402) and charges nothing more; with a different request it is refused (409)."""
-    with api_line(rt, bearer) as (_session, me):
+    with api_line(rt, bearer, read=True) as (_session, me):
         pass
     if not idempotency_key:
         raise InvalidInput(
@@ -109,13 +109,13 @@ def create_topup(
 @router.get("", response_model=list[TopupOut], responses=errors(401))
 def list_topups(rt: RuntimeDep, bearer: BearerDep) -> list[TopupOut]:
     """Card top-ups of this line (app and API), newest first."""
-    with api_line(rt, bearer) as (session, me):
+    with api_line(rt, bearer, read=True) as (session, me):
         return [_out(o) for o in orders.list_orders(session, line_id=me.line_id)]
 
 
 @router.get("/{ref}", response_model=TopupOut, responses=errors(401, 404))
 def get_topup(ref: str, rt: RuntimeDep, bearer: BearerDep, provider: ProviderDep) -> TopupOut:
-    with api_line(rt, bearer) as (_session, me):
+    with api_line(rt, bearer, read=True) as (_session, me):
         pass
     return _out(
         orders.recover_order(rt, line_id=me.line_id, ref=ref, provider=provider, origin=API)

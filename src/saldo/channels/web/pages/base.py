@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
-from saldo.catalog.service import get_catalog
+from saldo.catalog.schemas import CatalogDocument
 from saldo.channels.web import queries
 from saldo.channels.web.auth import Me
 from saldo.channels.web.deps import LoginRequired, get_runtime, lang_of
@@ -21,12 +21,18 @@ from saldo.channels.web.security import SESSION_COOKIE, check_origin, check_toke
 from saldo.kit.errors import SaldoError
 
 
-def chrome(session: Session, me: Me) -> dict[str, Any]:
-    """The layout's data on a signed-in page: operator name and unread messages."""
-    return {
-        "brand": get_catalog(session)[1].operator.name,
-        "unread": queries.unread(session, msisdn=me.msisdn),
-    }
+def chrome(
+    session: Session,
+    me: Me,
+    *,
+    document: CatalogDocument | None = None,
+    info: queries.LineInfo | None = None,
+) -> dict[str, Any]:
+    """The layout's data on a signed-in page: operator name and unread messages (from what
+    the page already read, when it did)."""
+    document = document or queries.catalog(session)
+    info = info or queries.line_info(session, me.line_id)
+    return {"brand": document.operator.name, "unread": info.unread}
 
 
 def check_form(request: Request, me: Me, csrf: str) -> None:
@@ -37,8 +43,8 @@ def check_form(request: Request, me: Me, csrf: str) -> None:
 
 def _error_page(request: Request, status: int, message: str) -> Response:
     rt = get_runtime(request)
-    with rt.transaction() as session:
-        brand = get_catalog(session)[1].operator.name
+    with rt.read() as session:
+        brand = queries.catalog(session).operator.name
     return page(
         request, "error.html", me=None, brand=brand, status=status, error=message, title="Errore"
     )

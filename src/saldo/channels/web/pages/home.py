@@ -10,10 +10,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from saldo.balances.service import get_snapshot
-from saldo.catalog.service import get_catalog
+from saldo.catalog.schemas import CatalogDocument
 from saldo.channels.web import i18n, queries
 from saldo.channels.web.auth import Me
-from saldo.channels.web.deps import RuntimeDep, lang_of, page_line
+from saldo.channels.web.deps import RuntimeDep, lang_of, page_read
 from saldo.channels.web.pages.base import PageRoute, chrome
 from saldo.channels.web.render import page, templates
 from saldo.channels.web.security import harden
@@ -23,25 +23,33 @@ from saldo.runtime import Runtime
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-def _figures(session: Session, rt: Runtime, me: Me, lang: str) -> dict[str, Any]:
+def _figures(
+    session: Session, rt: Runtime, me: Me, lang: str
+) -> tuple[dict[str, Any], CatalogDocument, queries.LineInfo]:
     snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
-    _, document = get_catalog(session)
+    document = queries.catalog(session)
     names = {p.code: p.name for p in document.plan} | {o.code: o.name for o in document.option}
     info = queries.line_info(session, me.line_id)
-    return {
+    figures = {
         "s": snapshot,
         "gauges": gauges(snapshot, names, lang),
         "warning": renewal_warning(snapshot, lang, i18n.translator(lang)),
         "pending_plan": names.get(info.pending_plan_code or "", info.pending_plan_code),
-        "version": queries.version(session, me.line_id),
+        "version": info.version,
     }
+    return figures, document, info
 
 
 @router.get("/")
-def dashboard(request: Request, rt: RuntimeDep) -> Response:
+async def dashboard(request: Request, rt: RuntimeDep) -> Response:
+    """Read like the balance API (see ``deps.read_as``)."""
     lang = lang_of(request)
-    with page_line(rt, request) as (session, me):
-        context = _figures(session, rt, me, lang) | chrome(session, me)
+
+    def read(session: Session, me: Me) -> tuple[Me, dict[str, Any]]:
+        figures, document, info = _figures(session, rt, me, lang)
+        return me, figures | chrome(session, me, document=document, info=info)
+
+    me, context = await page_read(request, rt, read)
     return page(
         request,
         "dashboard.html",
@@ -53,13 +61,18 @@ def dashboard(request: Request, rt: RuntimeDep) -> Response:
 
 
 @router.get("/live")
-def live(request: Request, rt: RuntimeDep, v: int = -1) -> Response:
+async def live(request: Request, rt: RuntimeDep, v: int = -1) -> Response:
     """The figures again, only when something changed since version ``v`` (else 204)."""
     lang = lang_of(request)
-    with page_line(rt, request) as (session, me):
+
+    def read(session: Session, me: Me) -> dict[str, Any] | None:
         if queries.version(session, me.line_id) == v:
-            return harden(Response(status_code=204))
-        context = _figures(session, rt, me, lang)
+            return None
+        return _figures(session, rt, me, lang)[0]
+
+    context = await page_read(request, rt, read)
+    if context is None:
+        return harden(Response(status_code=204))
     response = templates.TemplateResponse(
         request,
         "_figures.html",
@@ -79,8 +92,8 @@ def live(request: Request, rt: RuntimeDep, v: int = -1) -> Response:
 @router.get("/manifest.webmanifest")
 def manifest(rt: RuntimeDep) -> Response:
     """The web app manifest: the app installs on a phone's home screen."""
-    with rt.transaction() as session:
-        name = get_catalog(session)[1].operator.name
+    with rt.read() as session:
+        name = queries.catalog(session).operator.name
     body = {
         "name": name,
         "short_name": name[:12],

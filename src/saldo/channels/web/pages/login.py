@@ -10,8 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from saldo.catalog.service import get_catalog
-from saldo.channels.web import auth
+from saldo.channels.web import auth, queries
 from saldo.channels.web.deps import RuntimeDep, idle, lang_of
 from saldo.channels.web.errors import NotSignedIn
 from saldo.channels.web.i18n import COOKIE as LANG_COOKIE
@@ -36,8 +35,8 @@ LOGIN_COOKIE = "saldo_login"
 
 
 def _brand(rt: Runtime) -> str:
-    with rt.transaction() as session:
-        return get_catalog(session)[1].operator.name
+    with rt.read() as session:
+        return queries.catalog(session).operator.name
 
 
 def _sign(rt: Runtime, value: str) -> str:

@@ -27,7 +27,7 @@ TOPICS = {
 
 @router.get("/messages")
 def inbox(request: Request, rt: RuntimeDep) -> Response:
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         items = queries.messages(session, msisdn=me.msisdn)
         layout = chrome(session, me)
     return page(
@@ -66,7 +66,7 @@ def read_one(
 
 @router.get("/pin")
 def pin_page(request: Request, rt: RuntimeDep) -> Response:
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         info = queries.line_info(session, me.line_id)
         layout = chrome(session, me)
     return page(request, "pin.html", me=me, nav="pin", title="PIN", has_pin=info.has_pin, **layout)
@@ -91,7 +91,7 @@ def pin_save(
     except SaldoError as exc:
         if exc.kind != "invalid" or exc.code == "csrf_rejected":
             raise
-        with page_line(rt, request) as (session, me):
+        with page_line(rt, request, read=True) as (session, me):
             info = queries.line_info(session, me.line_id)
             layout = chrome(session, me)
         return page(

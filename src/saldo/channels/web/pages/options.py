@@ -28,7 +28,7 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 @router.get("/options")
 def options_page(request: Request, rt: RuntimeDep) -> Response:
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
         _, document = get_catalog(session)
         layout = chrome(session, me)
@@ -57,7 +57,7 @@ def _confirm(
     status: int = 200,
     error: str | None = None,
 ) -> Response:
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
         _, document = get_catalog(session)
         layout = chrome(session, me)

@@ -24,7 +24,7 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 @router.get("/plan")
 def plans_page(request: Request, rt: RuntimeDep) -> Response:
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
         _, document = get_catalog(session)
         info = queries.line_info(session, me.line_id)
@@ -50,7 +50,7 @@ def plans_page(request: Request, rt: RuntimeDep) -> Response:
 def _confirm(
     request: Request, rt: RuntimeDep, code: str, *, status: int = 200, error: str | None = None
 ) -> Response:
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
         _, document = get_catalog(session)
         info = queries.line_info(session, me.line_id)

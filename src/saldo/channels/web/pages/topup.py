@@ -30,7 +30,7 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 @router.get("/topup")
 def topup_page(request: Request, rt: RuntimeDep, amount: str = "") -> Response:
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
         _, document = get_catalog(session)
         history = queries.topups(session, line_id=me.line_id)
@@ -86,7 +86,7 @@ def _order_page(
     request: Request, rt: RuntimeDep, order: TopupOrder, *, status: int = 200, error: str = ""
 ) -> Response:
     lang = lang_of(request)
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
         layout = chrome(session, me)
     failure = None
@@ -112,7 +112,7 @@ def _order_page(
 @router.get("/topup/orders/{ref}")
 def order_page(request: Request, rt: RuntimeDep, provider: ProviderDep, ref: str) -> Response:
     """The card form while unpaid, "in progress" while paying, the receipt once paid."""
-    with page_line(rt, request) as (_session, me):
+    with page_line(rt, request, read=True) as (_session, me):
         pass
     order = orders.recover_order(rt, line_id=me.line_id, ref=ref, provider=provider, origin=WEB)
     return _order_page(request, rt, order)

@@ -51,7 +51,7 @@ def usage_page(
     chosen, days = _filters(service, period)
     since, until = _window(rt.clock.now(), days)
     cursor = queries.parse_cursor(before) if before else None
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         rows = queries.usage(
             session,
             line_id=me.line_id,
@@ -89,7 +89,7 @@ def usage_page(
 def usage_csv(request: Request, rt: RuntimeDep, service: str = "", period: str = "30") -> Response:
     chosen, days = _filters(service, period)
     since, until = _window(rt.clock.now(), days)
-    with page_line(rt, request) as (session, me):
+    with page_line(rt, request, read=True) as (session, me):
         rows = queries.usage(
             session,
             line_id=me.line_id,
