@@ -235,4 +235,24 @@ EN: dict[str, str] = {
     ),
     "Ripeti il PIN": "Repeat the PIN",
     "Salva il PIN": "Save the PIN",
+    # demo phone simulator
+    "Simulatore telefono": "Phone simulator",
+    "Solo in modalità demo: questa pagina fa la parte della rete telefonica.": (
+        "Demo mode only: this page plays the part of the phone network."
+    ),
+    "Il telefono è": "This phone is",
+    "Usa questo numero": "Use this number",
+    "Chiama o componi": "Call or dial",
+    "Ascolta": "Listen",
+    "Tasto": "Key",
+    "Oppure scrivi le cifre (numero, PIN)": "Or type the digits (number, PIN)",
+    "Invia": "Send",
+    "Riaggancia": "Hang up",
+    "Numero o codice": "Number or code",
+    "Chiama": "Call",
+    "Componi": "Dial",
+    "Ultimo codice di accesso": "Latest login code",
+    "Messaggio al 4155": "Message to 4155",
+    "Invia SMS": "Send SMS",
+    "Ricevuti": "Received",
 }

@@ -20,3 +20,7 @@ def install_app(app: FastAPI) -> None:
     app.include_router(api.router)
     for module in (home, login, topup, plan, options, usage, messages):
         app.include_router(module.router)
+    if rt.settings.demo:  # the phone simulator: never outside the demo
+        from saldo.channels.web.pages import demo
+
+        app.include_router(demo.router)

@@ -30,17 +30,20 @@
     setInterval(check, every);
     document.addEventListener("visibilitychange", check);
   }
-  // Demo phone: read the prompts aloud with the browser's speech synthesis.
-  var speak = document.querySelector("[data-speak]");
-  if (speak && "speechSynthesis" in window) {
+  // Demo phone: read the prompts aloud with the browser's speech synthesis, each part in its
+  // language. Browsers may refuse to speak before a tap: the button is always there.
+  var parts = document.querySelectorAll("[data-say]");
+  if (parts.length && "speechSynthesis" in window) {
     var say = function () {
-      var u = new SpeechSynthesisUtterance(speak.textContent);
-      u.lang = speak.getAttribute("lang") || "it-IT";
       window.speechSynthesis.cancel();
-      window.speechSynthesis.speak(u);
+      Array.prototype.forEach.call(parts, function (part) {
+        var u = new SpeechSynthesisUtterance(part.textContent);
+        u.lang = part.getAttribute("lang") === "en" ? "en-GB" : "it-IT";
+        window.speechSynthesis.speak(u);
+      });
     };
     var button = document.getElementById("speak");
     if (button) { button.hidden = false; button.addEventListener("click", say); }
-    if (speak.dataset.speak === "auto") say();
+    say();
   }
 })();
