@@ -82,6 +82,10 @@ class WebSettings(BaseSettings):
     session_max_hours: int = Field(default=12, description="a browser session's absolute life")
     api_token_minutes: int = Field(default=60, description="an API bearer token's life")
     refresh_seconds: int = Field(default=20, description="how often the dashboard checks usage")
+    payment_provider: str = Field(
+        default="saldo.payments.sandbox:from_runtime",
+        description="module:factory(runtime) of the card payment provider (default: sandbox)",
+    )
 
 
 class Settings(BaseSettings):

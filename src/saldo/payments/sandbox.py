@@ -27,6 +27,7 @@ from saldo.db import transaction
 from saldo.kit.clock import Clock
 from saldo.payments.order_models import SandboxCharge
 from saldo.payments.providers import Card, ChargeResult, Outcome
+from saldo.runtime import Runtime
 
 TEST_CARDS: dict[str, Outcome] = {
     "4242424242424242": "approved",
@@ -76,3 +77,8 @@ class SandboxProvider:
                 )
             ).one_or_none()
         return None if row is None else ChargeResult(row.outcome, row.provider_ref)
+
+
+def from_runtime(rt: Runtime) -> SandboxProvider:
+    """The factory ``SALDO_WEB_PAYMENT_PROVIDER`` names by default."""
+    return SandboxProvider(rt.sessions, rt.clock)
