@@ -74,7 +74,7 @@ def main() -> None:
     sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     sys.stdout.write(f"{sock.getsockname()[1]}\n")
     sys.stdout.flush()
-    config = uvicorn.Config(ServerTiming(create_app(rt)), log_level="warning", lifespan="off")
+    config = uvicorn.Config(ServerTiming(create_app(rt)), log_level="warning", lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -47,7 +47,10 @@ async def _post(
     samples: Samples, auth: tuple[str, str] | None = None,
 ) -> httpx.Response:  # fmt: skip
     started = time.perf_counter()
-    response = await client.post(url, data=data, headers=headers, auth=auth)
+    if auth is not None:
+        response = await client.post(url, data=data, headers=headers, auth=auth)
+    else:
+        response = await client.post(url, data=data, headers=headers)
     samples.client[kind].append(time.perf_counter() - started)
     if response.status_code != 200:
         samples.errors += 1
@@ -92,7 +95,10 @@ async def _load(
     tag: str,
 ) -> Samples:  # fmt: skip
     samples = Samples()
-    limits = httpx.Limits(max_connections=calls * 2, max_keepalive_connections=calls * 2)
+    # idle connections are dropped before uvicorn's 5 s keep-alive closes them under us
+    limits = httpx.Limits(
+        max_connections=calls * 2, max_keepalive_connections=calls * 2, keepalive_expiry=2.0
+    )
     # no Nagle: headers and body leave at once, as from a telephony provider's HTTP client
     transport = httpx.AsyncHTTPTransport(
         limits=limits, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
@@ -101,6 +107,8 @@ async def _load(
 
         async def caller(n: int) -> None:
             rnd = random.Random(n)
+            if pause[1]:  # calls arrive spread out, not all in the same millisecond
+                await asyncio.sleep(rnd.uniform(0, pause[1]))
             for r in range(rounds):
                 number = numbers[(n * rounds + r) % len(numbers)]
                 await _call(client, base, number, f"CA{tag}{n:04d}{r:04d}", pause, rnd, samples)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -63,6 +64,14 @@ def test_a_call_with_keys(saldo: Run) -> None:
     assert out.rstrip().endswith("→ trasferimento a +390699999999")
     sent = saldo("outbox", "list", "--to", "+393471234567", "--json").stdout
     assert sent.count('"topic": "details"') == 1
+
+
+def test_speak_never_stops_the_call(saldo: Run) -> None:
+    # with espeak-ng and no sound card, or without espeak-ng: the text is still printed
+    done = saldo("call", "4242", "--from", "3471234567", "--keys", "9", "--speak")
+    assert "Ti passo un operatore, resta in linea." in done.stdout
+    if shutil.which("espeak-ng") is None:
+        assert "espeak-ng non installato: --speak ignorato" in done.stderr
 
 
 def test_keys_typed_at_the_terminal_and_end_of_input(saldo: Run) -> None:

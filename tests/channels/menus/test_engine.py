@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from saldo.channels.menus import screens, speech
+from saldo.channels.menus.actions import care_is_open
 from saldo.channels.menus.definitions import MENUS, VOICE_MENUS
 from saldo.channels.menus.engine import INVALID, REPEAT, Dialog, Engine, Menu, MenuError, State
 from saldo.channels.menus.speech import PromptContext
 from saldo.channels.sms.texts import gsm7_length
+from saldo.kit.clock import ROME
 from tests.channels.menus.samples import sample
 
 QUIZ = Menu(
@@ -211,3 +215,23 @@ def test_every_ussd_prompt_fits_a_screen() -> None:
     for prompt in sorted(MENUS["ussd"].prompts()):
         text = screens.render((prompt,), ctx)
         assert text and gsm7_length(text) <= screens.SCREEN_LIMIT, prompt
+
+
+@pytest.mark.parametrize(
+    ("hhmm", "opens", "closes", "open_"),
+    [
+        ("07:59", "08:00", "22:00", False),
+        ("08:00", "08:00", "22:00", True),
+        ("21:59", "08:00", "22:00", True),
+        ("22:00", "08:00", "22:00", False),
+        ("23:30", "20:00", "02:00", True),  # overnight
+        ("01:59", "20:00", "02:00", True),
+        ("02:00", "20:00", "02:00", False),
+        ("03:00", "00:00", "00:00", True),  # equal hours: always
+    ],
+)
+def test_care_hours_in_rome_time(hhmm: str, opens: str, closes: str, open_: bool) -> None:
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    # 1 August: Rome is UTC+2, so a UTC clock would get every one of these wrong
+    moment = datetime(2026, 8, 1, hour, minute, tzinfo=ROME).astimezone(UTC)
+    assert care_is_open(moment, opens, closes) is open_

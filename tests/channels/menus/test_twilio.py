@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
@@ -11,6 +13,7 @@ from pydantic import SecretStr
 from saldo.balances.models import LedgerEntry
 from saldo.channels.menus.models import MenuSession
 from saldo.channels.sms.texts import details
+from saldo.channels.web.app import create_app
 from saldo.config import TwilioSettings
 from saldo.kit.clock import ROME, FixedClock
 from saldo.kit.quantities import GB
@@ -270,3 +273,18 @@ def test_an_old_step_replays_the_current_reply_and_changes_nothing(
     assert outbox(voice_rt, msisdn) == []
     # the first request of the call, retried late, also gets where the call is now
     assert phone.call(caller=msisdn, sid=phone.sid).xml == current.xml
+
+
+def test_the_server_start_freezes_what_it_holds_out_of_the_collector(voice_rt: Runtime) -> None:
+    app = create_app(voice_rt)
+
+    async def start_and_stop() -> int:
+        async with app.router.lifespan_context(app):
+            return gc.get_freeze_count()
+
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        assert asyncio.run(start_and_stop()) > 0
+    finally:
+        gc.unfreeze()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import gc
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import TypeVar
 from urllib.parse import parse_qsl
 
@@ -16,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from saldo.channels.menus.screens import fit
 from saldo.channels.menus.service import (
@@ -31,7 +34,19 @@ from saldo.kit.errors import SaldoError
 from saldo.runtime import Runtime, retrying
 
 log = structlog.get_logger("saldo.menus")
-router = APIRouter(prefix="/channels", tags=["voice and USSD"])
+
+
+@asynccontextmanager
+async def _lifespan(_app: object) -> AsyncIterator[None]:
+    """Once the server has started, what it holds (modules, catalogue, pools) lives as long as
+    the process: frozen out of the garbage collector's sight, a full collection no longer
+    stalls a call step (it took 150-300 ms under load in bench.menus.webhooks)."""
+    gc.collect()
+    gc.freeze()
+    yield
+
+
+router = APIRouter(prefix="/channels", tags=["voice and USSD"], lifespan=_lifespan)
 T = TypeVar("T")
 
 MAX_BODY = 16 * 1024
@@ -45,9 +60,16 @@ def _runtime(request: Request) -> Runtime:
     return rt
 
 
+class _Gone(Exception):
+    """The client hung up before its request body arrived: nobody to answer."""
+
+
 async def _form(request: Request) -> dict[str, str] | None:
     """The urlencoded body (the gateways' format); None when it is not one."""
-    body = await request.body()
+    try:
+        body = await request.body()
+    except ClientDisconnect:
+        raise _Gone() from None
     if len(body) > MAX_BODY:
         return None
     try:
@@ -146,7 +168,10 @@ async def _twilio(request: Request, step: int | None) -> Response:
 @router.post("/ivr/twilio/voice", name="twilio_voice")
 async def twilio_voice(request: Request) -> Response:
     """A call starts (4242, or 1928 when ``To`` is that number or ``?line=1928``)."""
-    return await _twilio(request, None)
+    try:
+        return await _twilio(request, None)
+    except _Gone:
+        return Response(status_code=400)
 
 
 @router.post("/ivr/twilio/gather", name="twilio_gather")
@@ -155,7 +180,10 @@ async def twilio_gather(request: Request) -> Response:
     raw = request.query_params.get("step", "")
     if not raw.isdigit() or len(raw) > 6:
         return _plain(400, "parametro step mancante o non valido", "missing or invalid step")
-    return await _twilio(request, int(raw))
+    try:
+        return await _twilio(request, int(raw))
+    except _Gone:
+        return Response(status_code=400)
 
 
 def _basic_ok(request: Request, gateway: GatewaySettings) -> bool:
@@ -182,7 +210,10 @@ async def ussd(request: Request) -> Response:
             status_code=401,
             headers={"WWW-Authenticate": 'Basic realm="saldo-ussd"'},
         )
-    params = await _form(request)
+    try:
+        params = await _form(request)
+    except _Gone:
+        return Response(status_code=400)
     missing = [k for k in ("sessionId", "serviceCode", "phoneNumber") if not (params or {}).get(k)]
     if params is None or missing:
         return PlainTextResponse(
