@@ -132,6 +132,8 @@ def order_pay(
     with page_line(rt, request) as (session, me):
         check_form(request, me, csrf)
         order = orders.get_order(session, line_id=me.line_id, ref=ref)
+    if order.status not in orders.RETRYABLE:  # paid or being paid: a resubmission shows it
+        return redirect(f"/topup/orders/{order.ref}")
     try:
         card = parse_card(
             card_number[:40], card_expiry[:10], card_cvc[:10], today=rt.clock.now().date()
