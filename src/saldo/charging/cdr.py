@@ -27,7 +27,7 @@ from saldo.charging.models import UsageRecord
 from saldo.charging.rating import SERVICES, ZONES
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import notify_thresholds, settle
-from saldo.db import table, transaction
+from saldo.db import fetch_all, table, transaction
 from saldo.kit.clock import ROME, Clock
 from saldo.kit.errors import SaldoError
 from saldo.kit.msisdn import normalize_msisdn
@@ -242,9 +242,9 @@ def _rate_batch(
     ids = [e.event_id for _, e in batch.events]
     seen: set[str] = set()
     for chunk in _chunks(ids):
-        seen.update(
-            session.scalars(select(usage_t.c.event_id).where(usage_t.c.event_id.in_(chunk)))
-        )
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT event_id FROM usage_record WHERE event_id IN ({marks})"
+        seen.update(row[0] for row in fetch_all(session, sql, tuple(chunk)))
     _load(session, cache, {e.msisdn for _, e in batch.events})
     rated_at = bulk.timestamp(session, now)
     stamps: dict[datetime, object] = {}
