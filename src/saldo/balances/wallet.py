@@ -43,12 +43,7 @@ def credit_wallet(
 ) -> None:
     bucket_id = wallet_id(session, line_id)
     ledger.add_units(session, bucket_id, cents)
-    ledger.write_entries(
-        session,
-        [ledger.Entry(line_id, bucket_id, kind, cents, key, reference)],
-        origin=origin,
-        now=now,
-    )
+    _entry(session, line_id, bucket_id, kind, cents, key, reference, origin, now)
 
 
 def debit_wallet(
@@ -67,9 +62,19 @@ def debit_wallet(
     if not ledger.try_debit(session, bucket_id, cents):
         raise InsufficientCredit(cents, credit_of(session, line_id))
     if cents:
-        ledger.write_entries(
-            session,
-            [ledger.Entry(line_id, bucket_id, kind, -cents, key, reference)],
-            origin=origin,
-            now=now,
-        )
+        _entry(session, line_id, bucket_id, kind, -cents, key, reference, origin, now)
+
+
+def _entry(
+    session: Session,
+    line_id: int,
+    bucket_id: int,
+    kind: str,
+    delta: int,
+    key: str,
+    reference: str | None,
+    origin: Origin,
+    now: datetime,
+) -> None:
+    entry = ledger.Entry(line_id, bucket_id, kind, delta, key, reference)
+    ledger.write_entries(session, [entry], origin=origin, now=now)

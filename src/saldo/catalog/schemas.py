@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -122,35 +123,41 @@ def _check_allowances(raw: dict[str, str]) -> dict[str, Allowance]:
     return parsed
 
 
+def _allowances(value: object) -> object:
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return _check_allowances(value)
+    return value
+
+
+def _period(*, until_renewal: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        try:
+            return validate_period(value, allow_until_renewal=until_renewal)
+        except SaldoError as exc:
+            raise ValueError(exc.message_en) from None
+
+    return AfterValidator(check)
+
+
+Allowances = Annotated[dict[str, Allowance], BeforeValidator(_allowances)]
+PlanPeriod = Annotated[str, _period(until_renewal=False)]
+OptionPeriod = Annotated[str, _period(until_renewal=True)]
+
+
 class Plan(_Strict):
     code: Code
     name: str = Field(min_length=1, max_length=60)
     segment: Literal["consumer", "business"]
     billing: Literal["prepaid", "postpaid"]
     fee: Cents
-    period: str
+    period: PlanPeriod
     description: str = ""
-    allowances: dict[str, Allowance] = Field(default_factory=dict)
+    allowances: Allowances = Field(default_factory=dict)
     rates: dict[Literal["national", "eu", "international", "world"], ZoneRates]
 
     @property
     def fee_cents(self) -> int:
         return self.fee
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, value: str) -> str:
-        try:
-            return validate_period(value)
-        except SaldoError as exc:
-            raise ValueError(exc.message_en) from None
-
-    @field_validator("allowances", mode="before")
-    @classmethod
-    def _allowances(cls, value: object) -> object:
-        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
-            return _check_allowances(value)
-        return value
 
     @field_validator("rates")
     @classmethod
@@ -165,26 +172,11 @@ class Option(_Strict):
     code: Code
     name: str = Field(min_length=1, max_length=60)
     fee: Cents
-    period: str = "until_renewal"
+    period: OptionPeriod = "until_renewal"
     recurring: bool = False
     plans: list[str] | None = None
     description: str = ""
-    allowances: dict[str, Allowance] = Field(default_factory=dict)
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, value: str) -> str:
-        try:
-            return validate_period(value, allow_until_renewal=True)
-        except SaldoError as exc:
-            raise ValueError(exc.message_en) from None
-
-    @field_validator("allowances", mode="before")
-    @classmethod
-    def _allowances(cls, value: object) -> object:
-        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
-            return _check_allowances(value)
-        return value
+    allowances: Allowances = Field(default_factory=dict)
 
     def fits(self, plan_code: str) -> bool:
         return self.plans is None or plan_code in self.plans

@@ -9,11 +9,13 @@ and ends with exactly the balances of one uninterrupted run.
 from __future__ import annotations
 
 import csv
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,6 +54,7 @@ class ImportSummary:
 @dataclass
 class _Batch:
     events: list[tuple[int, UsageEvent]] = field(default_factory=list)
+    rejects: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
 
 class RejectWriter:
@@ -130,27 +133,70 @@ def import_usage(
     """Rate every event of a CSV file; see the module doc for the guarantees."""
     summary = ImportSummary()
     writer = RejectWriter(rejects)
-    parser = _Parser()
     with path.open(newline="", encoding="utf-8") as stream:
         reader = csv.reader(_counting(stream, progress))
         header = next(reader, None)
         if header is None or [h.strip() for h in header] != HEADER:
             raise_bad_header(header)
-        batch = _Batch()
         cache = _Cache()
-        for row in reader:
-            parsed = parser.parse(row)
-            if isinstance(parsed, str):
-                writer.reject(reader.line_num, parsed, row)
-                continue
-            batch.events.append((reader.line_num, parsed))
-            if len(batch.events) >= batch_size:
+        for batch in _ahead(_parsed(reader, batch_size)):
+            for line_no, reason, row in batch.rejects:
+                writer.reject(line_no, reason, row)
+            if batch.events:
                 _run_batch(sessions, batch, summary, writer, clock, cache)
-                batch = _Batch()
-        if batch.events:
-            _run_batch(sessions, batch, summary, writer, clock, cache)
     summary.rejected = writer.count
     return summary
+
+
+def _parsed(reader: Any, batch_size: int) -> Iterator[_Batch]:
+    parser = _Parser()
+    batch = _Batch()
+    for row in reader:
+        parsed = parser.parse(row)
+        if isinstance(parsed, str):
+            batch.rejects.append((reader.line_num, parsed, row))
+            continue
+        batch.events.append((reader.line_num, parsed))
+        if len(batch.events) >= batch_size:
+            yield batch
+            batch = _Batch()
+    if batch.events or batch.rejects:
+        yield batch
+
+
+def _ahead(batches: Iterator[_Batch], depth: int = 2) -> Iterator[_Batch]:
+    """Parse the next batches in a thread while this one is written: the database driver
+    releases the GIL while it writes, so parsing and writing overlap."""
+    handoff: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        handoff.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            handoff.put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            handoff.put(exc)
+
+    worker = threading.Thread(target=produce, name="cdr-parser", daemon=True)
+    worker.start()
+    try:
+        while (item := handoff.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, _Batch)
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def raise_bad_header(header: list[str] | None) -> None:

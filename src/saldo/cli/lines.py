@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -88,20 +89,20 @@ def change(
 @command
 def option_add(msisdn: str, code: str, as_json: JsonFlag = False) -> None:
     """Activate an option (its fee is debited now)."""
-    rt = runtime()
-    with rt.transaction() as session:
-        lines.add_option(session, msisdn=msisdn, option_code=code, clock=rt.clock, origin=CLI)
-        snapshot = get_snapshot(session, msisdn=normalize_msisdn(msisdn), now=rt.clock.now())
-    _show(snapshot, as_json)
+    _option(lines.add_option, msisdn, code, as_json)
 
 
 @option_app.command("remove")
 @command
 def option_remove(msisdn: str, code: str, as_json: JsonFlag = False) -> None:
     """Deactivate an option now (no refund; its allowances end)."""
+    _option(lines.remove_option, msisdn, code, as_json)
+
+
+def _option(action: Callable[..., object], msisdn: str, code: str, as_json: bool) -> None:
     rt = runtime()
     with rt.transaction() as session:
-        lines.remove_option(session, msisdn=msisdn, option_code=code, clock=rt.clock, origin=CLI)
+        action(session, msisdn=msisdn, option_code=code, clock=rt.clock, origin=CLI)
         snapshot = get_snapshot(session, msisdn=normalize_msisdn(msisdn), now=rt.clock.now())
     _show(snapshot, as_json)
 
