@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 from typing import Annotated
 
@@ -37,6 +38,11 @@ def smpp() -> None:
 
     s = rt.settings.smpp
     console.print(f"saldo smpp: bind a {s.host}:{s.port} come {s.system_id}", highlight=False)
+    # a long-lived process: what exists at start-up is never garbage, and collecting young
+    # objects less often spares the per-message path (SQLAlchemy makes many short-lived ones)
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     asyncio.run(main())
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from functools import cache
+from typing import Any, Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -47,15 +48,33 @@ def enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    if dedup_key is None:
-        session.execute(insert(outbox_t).values(**values))
-        return True
+    stmt = _enqueue_stmt(session.get_bind().dialect.name, dedup_key is not None)
+    result = session.execute(stmt, values)
+    return dedup_key is None or bool(getattr(result, "rowcount", 0))
+
+
+@cache
+def _enqueue_stmt(dialect: str, dedup: bool) -> Any:
+    # Built once: every SMS reply goes through here, and building it costs more than running it.
+    values: dict[str, Any] = {c: bindparam(c) for c in _ENQUEUE_COLUMNS}
+    if not dedup:
+        return insert(outbox_t).values(values)
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(outbox_t)
-    result = session.execute(
-        stmt.values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
-    )
-    return bool(getattr(result, "rowcount", 0))
+    return stmt.values(values).on_conflict_do_nothing(index_elements=["dedup_key"])
+
+
+_ENQUEUE_COLUMNS = (
+    "channel",
+    "sender",
+    "recipient",
+    "body",
+    "topic",
+    "dedup_key",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+)
 
 
 def list_messages(
@@ -91,11 +110,14 @@ def claim_due(
 
 
 def mark_sent(session: Session, *, message_id: int, external_id: str | None, now: datetime) -> None:
-    session.execute(
-        update(outbox_t)
-        .where(outbox_t.c.id == message_id)
-        .values(status="sent", external_id=external_id, sent_at=now, error=None)
-    )
+    session.execute(_MARK_SENT, {"message_id": message_id, "ext": external_id, "now": now})
+
+
+_MARK_SENT = (  # built once: it runs for every message sent
+    update(outbox_t)
+    .where(outbox_t.c.id == bindparam("message_id"))
+    .values(status="sent", external_id=bindparam("ext"), sent_at=bindparam("now"), error=None)
+)
 
 
 def mark_failed(

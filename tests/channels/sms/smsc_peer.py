@@ -54,7 +54,8 @@ class Peer:
     def __init__(self, port: int) -> None:
         self.port = port
         self.server = smpp34.Server("127.0.0.1", port, system_id="TESTSMSC")
-        self.esme: smpp34.Esme | None = None
+        self.sessions: dict[str, smpp34.Esme] = {}
+        self.turn = 0
         self.has_esme = asyncio.Event()
         self.accept = "accept"
         self.dlr = ""
@@ -64,6 +65,8 @@ class Peer:
         self.latencies: list[float] = []
         self.reply_times: list[float] = []
         self.tasks: set[asyncio.Task[Any]] = set()
+        self.quiet = False
+        """While a load runs, submit_sm are timed, not reported one by one."""
 
     def emit(self, **event: Any) -> None:
         sys.stdout.write(json.dumps(event) + "\n")
@@ -85,10 +88,11 @@ class Peer:
         while True:
             event = await self.server.next()
             if isinstance(event, smpp34.Esme):
-                self.esme = event
+                self.sessions[event.session_id] = event
                 self.has_esme.set()
                 self.emit(ev="bound", session=event.session_id, system_id=event.system_id)
             elif isinstance(event, smpp34.Unbound):
+                self.sessions.pop(event.session_id, None)
                 self.emit(ev="unbound", session=event.session_id)
             elif isinstance(event, smpp34.SubmitSmEvent):
                 self.on_submit(event)
@@ -104,6 +108,15 @@ class Peer:
             return
         self.accept_submit(event)
 
+    @property
+    def esme(self) -> smpp34.Esme | None:
+        """The bound ESME sessions in turn (several binds share the traffic)."""
+        if not self.sessions:
+            return None
+        self.turn += 1
+        sessions = list(self.sessions.values())
+        return sessions[self.turn % len(sessions)]
+
     def accept_submit(self, event: smpp34.SubmitSmEvent) -> None:
         self.counter += 1
         message_id = f"M{self.counter}"
@@ -113,6 +126,10 @@ class Peer:
         if queue:
             self.latencies.append(now - queue.popleft())
             self.reply_times.append(now)
+        if self.dlr:
+            self.spawn(self.send_dlr(message_id, self.dlr, event.destination_addr))
+        if self.quiet:
+            return
         self.emit(
             ev="submit",
             id=message_id,
@@ -128,17 +145,16 @@ class Peer:
             sm=event.short_message.hex(),
             tlvs=[[t.tag, t.value.hex()] for t in event.tlvs],
         )
-        if self.dlr:
-            self.spawn(self.send_dlr(message_id, self.dlr, event.destination_addr))
 
     async def send_dlr(self, message_id: str, stat: str, sender: str, to: str = "4155") -> None:
         await asyncio.wait_for(self.has_esme.wait(), 10)
-        assert self.esme is not None
+        esme = self.esme
+        assert esme is not None
         text = (
             f"id:{message_id} sub:001 dlvrd:{'001' if stat == 'DELIVRD' else '000'} "
             f"submit date:2611260900 done date:2611260901 stat:{stat} err:000 text:"
         )
-        resp = await self.esme.deliver_sm(
+        resp = await esme.deliver_sm(
             to,
             text.encode(),
             source_addr=sender,
@@ -150,14 +166,15 @@ class Peer:
 
     async def send_mo(self, cmd: dict[str, Any]) -> None:
         await asyncio.wait_for(self.has_esme.wait(), 10)
-        assert self.esme is not None
+        esme = self.esme
+        assert esme is not None
         body = bytes.fromhex(cmd["hex"]) if "hex" in cmd else cmd.get("text", "").encode()
         tlvs = [smpp34.Tlv(int(tag), bytes.fromhex(value)) for tag, value in cmd.get("tlvs", [])]
         if cmd.get("id"):
             tlvs.append(smpp34.Tlv(smpp34.TLV_RECEIPTED_MESSAGE_ID, cmd["id"].encode() + b"\0"))
         if cmd.get("expect_reply"):
             self.waiting[cmd["from"]].append(time.monotonic())
-        resp = await self.esme.deliver_sm(
+        resp = await esme.deliver_sm(
             cmd.get("to", "4155"),
             body,
             source_addr=cmd["from"],
@@ -176,6 +193,7 @@ class Peer:
         (seconds) and the instants replies arrived."""
         numbers, rate, count = cmd["numbers"], float(cmd["rate"]), int(cmd["count"])
         self.latencies, self.reply_times = [], []
+        self.quiet = True
         start = time.monotonic()
         for i in range(count):
             delay = start + i / rate - time.monotonic()

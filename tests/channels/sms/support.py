@@ -56,6 +56,7 @@ class SmscPeer:
             str(port),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            limit=2**24,  # a benchmark's report is one long line
         )
         assert process.stdout is not None
         first = json.loads(await asyncio.wait_for(process.stdout.readline(), 20))
@@ -84,7 +85,8 @@ class SmscPeer:
                     return event
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise AssertionError(f"no {kind} {match} in {timeout}s; events: {self.events}")
+                recent = [e["ev"] for e in self.events[-20:]]
+                raise AssertionError(f"no {kind} {match} in {timeout}s; last events: {recent}")
             self._changed.clear()
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -61,17 +62,28 @@ class Outcome:
     command: Command
     reply: str | None = None
     recipient: str | None = None
+    reply_key: str | None = None
+    """The reply's outbox dedup key, by which the process that will send it can claim it."""
+
+
+@lru_cache(maxsize=65536)
+def _mobile(raw: str) -> str | None:
+    # the same customers ask again and again: parse each number once per process
+    try:
+        return normalize_msisdn(raw)
+    except InvalidInput:
+        return None
 
 
 def reply_address(sender: str) -> str | None:
     """Where to answer: E.164 for an Italian mobile, the number as given for any other, and
     None for an address no SMS can go back to (alphanumeric, empty)."""
     raw = sender.strip()
-    try:
-        return normalize_msisdn(raw)
-    except InvalidInput:
-        digits = raw.removeprefix("+")
-        return raw if digits.isdigit() and 3 <= len(digits) <= 15 else None
+    mobile = _mobile(raw)
+    if mobile is not None:
+        return mobile
+    digits = raw.removeprefix("+")
+    return raw if digits.isdigit() and 3 <= len(digits) <= 15 else None
 
 
 def _to_short_code(recipient: str, short_code: str) -> bool:
@@ -132,9 +144,9 @@ def handle_inbound(
         topic=REPLY_TOPIC,
         now=now,
         sender=short_code,
-        dedup_key=f"sms-reply:{message.ref}" if message.ref else None,
+        dedup_key=(reply_key := f"sms-reply:{inbound_id}"),
     )
-    return Outcome(status, command, body, address)
+    return Outcome(status, command, body, address, reply_key)
 
 
 def compose(
@@ -152,9 +164,12 @@ def compose(
         return texts.help_text(catalog.channels.sms)
     if command is Command.UNKNOWN:
         return texts.hint(catalog.channels.sms)
+    msisdn = _mobile(address)
+    if msisdn is None:
+        return texts.not_customer(catalog.operator.name)
     try:
-        snapshot = get_snapshot(session, msisdn=normalize_msisdn(address), now=now)
-    except (InvalidInput, LineNotFound):
+        snapshot = get_snapshot(session, msisdn=msisdn, now=now)
+    except LineNotFound:
         return texts.not_customer(catalog.operator.name)
     if snapshot.status != "active":
         return texts.not_customer(catalog.operator.name)

@@ -1,12 +1,13 @@
 """What an inbound deliver_sm means: a customer's message or a delivery receipt.
 
 Dispatch is by kind through ``HANDLERS``; each handler runs inside the one transaction of
-that deliver_sm and says whether it left a reply in the outbox.
+that deliver_sm and says what it left in the outbox: a reply it claimed for this process to
+send at once (while bound), or one left pending for the pump.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from saldo.catalog.schemas import CatalogDocument
 from saldo.channels.sms import repository
 from saldo.channels.sms.engine import Inbound, handle_inbound
+from saldo.channels.sms.repository import Claimed
 from saldo.config import SmsSettings
 
 MESSAGE_STATE_TLV = 0x0427
@@ -39,11 +41,20 @@ class Context:
     sms: SmsSettings
     catalog: CatalogDocument | None
     mo_id_tag: int
+    claim: bool = False
+    """Claim replies for this process (it is bound and will send them right after commit)."""
+
+
+@dataclass(slots=True)
+class Handled:
+    claimed: list[Claimed] = field(default_factory=list)
+    pending: bool = False
+    """A reply waits in the outbox for the pump."""
 
 
 class DeliverHandler(Protocol):
-    def __call__(self, session: Session, message: DeliverSm, context: Context, /) -> bool:
-        """Handle one deliver_sm; True when a reply waits in the outbox."""
+    def __call__(self, session: Session, message: DeliverSm, context: Context, /) -> Handled:
+        """Handle one deliver_sm in the caller's transaction."""
         ...
 
 
@@ -73,7 +84,7 @@ def to_inbound(message: DeliverSm, *, mo_id_tag: int) -> Inbound:
     )
 
 
-def handle_message(session: Session, message: DeliverSm, context: Context, /) -> bool:
+def handle_message(session: Session, message: DeliverSm, context: Context, /) -> Handled:
     outcome = handle_inbound(
         session,
         message=to_inbound(message, mo_id_tag=context.mo_id_tag),
@@ -81,7 +92,13 @@ def handle_message(session: Session, message: DeliverSm, context: Context, /) ->
         settings=context.sms,
         catalog=context.catalog,
     )
-    return outcome.reply is not None
+    if outcome.reply_key is None:
+        return Handled()
+    if context.claim:
+        claimed = repository.claim_reply(session, dedup_key=outcome.reply_key)
+        if claimed is not None:
+            return Handled([claimed])
+    return Handled(pending=True)
 
 
 def receipt_state(message: DeliverSm) -> tuple[str, str]:
@@ -95,10 +112,10 @@ def receipt_state(message: DeliverSm) -> tuple[str, str]:
     return smsc_id, state
 
 
-def handle_receipt(session: Session, message: DeliverSm, context: Context, /) -> bool:
+def handle_receipt(session: Session, message: DeliverSm, context: Context, /) -> Handled:
     smsc_id, state = receipt_state(message)
     if not smsc_id or state not in FAILED_STATES | DELIVERED_STATES:
-        return False  # intermediate (ENROUTE, ACCEPTD) or unreadable: nothing final to record
+        return Handled()  # intermediate (ENROUTE, ACCEPTD) or unreadable: nothing final
     repository.record_receipt(
         session,
         smsc_message_id=smsc_id,
@@ -106,7 +123,7 @@ def handle_receipt(session: Session, message: DeliverSm, context: Context, /) ->
         delivered=state in DELIVERED_STATES,
         now=context.now,
     )
-    return False
+    return Handled()
 
 
 HANDLERS: dict[Kind, DeliverHandler] = {

@@ -20,11 +20,11 @@ from typing import TypeVar
 import structlog
 
 from saldo.channels.sms import repository
+from saldo.channels.sms.repository import Claimed
 from saldo.channels.sms.segments import split
 from saldo.channels.sms.session import SmppSession
 from saldo.db import is_sqlite
 from saldo.notifications import service as outbox
-from saldo.notifications.models import OutboxMessage
 from saldo.notifications.service import Transport
 from saldo.runtime import Runtime
 
@@ -33,23 +33,32 @@ T = TypeVar("T")
 
 
 class Database:
-    """Runs the synchronous database work off the event loop. One thread for SQLite, where
-    writers queue on one lock anyway; a few for PostgreSQL."""
+    """Runs the synchronous database work of the channel.
+
+    SQLite: in the event loop's own thread. Its statements take microseconds; what costs is
+    Python, which holds the GIL anyway, and a worker thread would only make the loop wait for
+    the GIL after each socket call. PostgreSQL: on a few threads, so that the waits for the
+    server (a commit's fsync above all) overlap with other messages' work.
+    """
 
     def __init__(self, rt: Runtime) -> None:
-        workers = 1 if is_sqlite(rt.settings.database_url) else 4
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saldo-db")
+        self._pool: ThreadPoolExecutor | None = None
+        if not is_sqlite(rt.settings.database_url):
+            self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="saldo-db")
 
     async def run(self, work: Callable[[], T]) -> T:
+        if self._pool is None:
+            return work()
         return await asyncio.get_running_loop().run_in_executor(self._pool, work)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
 
 @dataclass(slots=True)
 class _Result:
-    message: OutboxMessage
+    message: Claimed
     smsc_ids: list[str] | None = None
     external_id: str | None = None
     error: str | None = None
@@ -65,6 +74,8 @@ class OutboxPump:
         http: Transport | None,
         default_sender: Callable[[], str],
         poll_seconds: float = 1.0,
+        coalesce_seconds: float = 0.005,
+        record_seconds: float = 0.02,
     ) -> None:
         self.rt = rt
         self.db = db
@@ -72,6 +83,10 @@ class OutboxPump:
         self.http = http
         self.default_sender = default_sender
         self.poll_seconds = poll_seconds
+        self.coalesce_seconds = coalesce_seconds
+        self.record_seconds = record_seconds
+        """Outcomes are written at most this often: the SMS is out already, only the
+        outbox's status waits, and one transaction for many costs far less."""
         self.max_in_flight = max(10, 2 * rt.settings.smpp.window)
         self._wake = asyncio.Event()
         self._recorded = asyncio.Event()
@@ -83,13 +98,29 @@ class OutboxPump:
         """Something was committed to the outbox: look now rather than at the next poll."""
         self._wake.set()
 
+    def send_now(self, message: Claimed) -> None:
+        """Send a message this process already claimed (a reply claimed as it was written)."""
+        self._start(message, via_smpp=True)
+
+    def _start(self, message: Claimed, *, via_smpp: bool) -> None:
+        task = asyncio.create_task(self._send(message, via_smpp))
+        self._sending.add(task)
+        task.add_done_callback(self._sent)
+
     async def run(self) -> None:
         recorder = asyncio.create_task(self._record_forever())
         try:
+            loop = asyncio.get_running_loop()
+            last = 0.0
             while not self._stopping:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                # under load, claim at most every ``coalesce_seconds``: one claim for several
+                # replies costs far less than one each, and adds at most that much latency
+                if (pause := last + self.coalesce_seconds - loop.time()) > 0:
+                    await asyncio.sleep(pause)
                 self._wake.clear()
+                last = loop.time()
                 await self._pump()
         finally:
             self._stopping = True
@@ -110,9 +141,7 @@ class OutboxPump:
                 return
             batch = await self.db.run(partial(self._claim, room))
             for message in batch:
-                task = asyncio.create_task(self._send(message, via_smpp))
-                self._sending.add(task)
-                task.add_done_callback(self._sent)
+                self._start(message, via_smpp=via_smpp)
             if len(batch) < room:
                 return
 
@@ -120,11 +149,12 @@ class OutboxPump:
         self._sending.discard(task)
         self._wake.set()  # room again: claim more if more are due
 
-    def _claim(self, limit: int) -> list[OutboxMessage]:
+    def _claim(self, limit: int) -> list[Claimed]:
         with self.rt.transaction() as session:
-            return outbox.claim_due(session, now=self.rt.clock.now(), limit=limit, channel="sms")
+            due = outbox.claim_due(session, now=self.rt.clock.now(), limit=limit, channel="sms")
+            return [Claimed.of(m) for m in due]
 
-    async def _send(self, message: OutboxMessage, via_smpp: bool) -> None:
+    async def _send(self, message: Claimed, via_smpp: bool) -> None:
         result = _Result(message)
         sender = message.sender or self.default_sender()
         try:
@@ -152,9 +182,14 @@ class OutboxPump:
 
     async def _record_forever(self) -> None:
         """The only writer of outcomes: several finished sends go in one transaction."""
+        loop = asyncio.get_running_loop()
+        last = 0.0
         while True:
             await self._recorded.wait()
+            if not self._stopping and (pause := last + self.record_seconds - loop.time()) > 0:
+                await asyncio.sleep(pause)
             self._recorded.clear()
+            last = loop.time()
             await self._flush()
             if self._stopping and not self._sending and not self._results:
                 return
@@ -176,15 +211,13 @@ class OutboxPump:
     def _write(self, results: list[_Result]) -> None:
         now = self.rt.clock.now()
         with self.rt.transaction() as session:
+            sent = [(r.message.id, r.smsc_ids) for r in results if r.smsc_ids is not None]
+            repository.record_sent(session, sent=sent, now=now)
             for r in results:
                 m = r.message
                 if r.error is not None:
                     outbox.mark_failed(
                         session, message_id=m.id, attempts=m.attempts, error=r.error, now=now
                     )
-                elif r.smsc_ids is not None:
-                    repository.record_submitted(
-                        session, outbox_message_id=m.id, smsc_ids=r.smsc_ids, now=now
-                    )
-                else:
+                elif r.smsc_ids is None:
                     outbox.mark_sent(session, message_id=m.id, external_id=r.external_id, now=now)

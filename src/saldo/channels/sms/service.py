@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from saldo.catalog.schemas import CatalogDocument
 from saldo.catalog.service import get_catalog
-from saldo.channels.sms.handlers import HANDLERS, Context, kind_of
+from saldo.channels.sms.handlers import HANDLERS, Context, Handled, kind_of
 from saldo.channels.sms.outbound import Database, OutboxPump
 from saldo.channels.sms.session import SmppSession
 from saldo.kit.errors import SaldoError
@@ -37,26 +37,29 @@ class SmppChannel:
         self.catalog: CatalogDocument | None = None
         self.pump = OutboxPump(rt, self.db, self.session, http=http, default_sender=self.short_code)
         self._stopped = asyncio.Event()
+        self.claiming = True
 
     def short_code(self) -> str:
         return self.catalog.channels.sms if self.catalog else "4155"
 
     async def run(self) -> None:
         await self._refresh_catalog()
-        tasks = [
-            asyncio.create_task(self.session.run(), name="smpp-session"),
-            asyncio.create_task(self.pump.run(), name="outbox-pump"),
-            asyncio.create_task(self._refresh_forever(), name="catalog-refresh"),
-        ]
+        session = asyncio.create_task(self.session.run(), name="smpp-session")
+        pump = asyncio.create_task(self.pump.run(), name="outbox-pump")
+        refresh = asyncio.create_task(self._refresh_forever(), name="catalog-refresh")
         try:
             await self._stopped.wait()
         finally:
+            # replies of messages still arriving stay pending (the next process sends them);
+            # those being handled finish and go out; then the bind is closed
+            self.claiming = False
+            await self.session.drain()
             await self.pump.stop()
-            await asyncio.gather(tasks[1], return_exceptions=True)
+            await asyncio.gather(pump, return_exceptions=True)
             await self.session.stop()
-            for task in tasks:
+            for task in (session, pump, refresh):
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(session, pump, refresh, return_exceptions=True)
             self.db.close()
 
     async def stop(self) -> None:
@@ -85,13 +88,14 @@ class SmppChannel:
             sms=self.rt.settings.sms,
             catalog=self.catalog,
             mo_id_tag=self.rt.settings.smpp.mo_id_tag,
+            claim=self.claiming and self.session.bound.is_set(),
         )
 
-        def work(session: Session) -> bool:
+        def work(session: Session) -> Handled:
             return handler(session, message, context)
 
         try:
-            replied = await self.db.run(partial(retrying, self.rt, work))
+            handled = await self.db.run(partial(retrying, self.rt, work))
         except SaldoError as exc:
             log.warning("smpp.deliver_refused", code=exc.code, error=exc.message_en)
             if exc.kind == "unavailable" or exc.code == "catalog_missing":
@@ -100,6 +104,8 @@ class SmppChannel:
         except Exception as exc:
             log.error("smpp.deliver_failed", error=repr(exc))
             return int(SmppCommandStatus.ESME_RX_T_APPN)
-        if replied:
+        for claimed in handled.claimed:
+            self.pump.send_now(claimed)
+        if handled.pending:
             self.pump.wake()
         return int(SmppCommandStatus.ESME_ROK)

@@ -155,6 +155,11 @@ class SmppSession:
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.settings.reconnect_max_seconds)
 
+    async def drain(self) -> None:
+        """Wait for the inbound messages being handled."""
+        if self._esme is not None:
+            await self._esme.drain_handlers()
+
     async def stop(self) -> None:
         """Unbind and close; inbound messages being handled are finished first."""
         self._stopping = True

@@ -1,0 +1,223 @@
+"""SMS channel benchmark: "SALDO" to 4155 over a real SMPP bind, MO -> reply.
+
+Three processes, as in production: the SMSC peer (the smpp34 server, ``smsc_peer.py``) sends
+deliver_sm "SALDO" from many customers at a fixed rate and times each until the submit_sm
+carrying its reply arrives; ``saldo smpp`` binds to it and answers through the outbox; this
+script only prepares the database and reads the figures.
+
+    python -m bench.sms.run                       # SQLite in a temporary directory
+    python -m bench.sms.run --database-url postgresql+psycopg://postgres@127.0.0.1:5432/x
+
+Targets (2-core machine): p95 <= 50 ms at 200 MO/s; >= 500 MO/s sustained.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from tests.channels.sms.support import SmscPeer
+
+from saldo import migrate
+from saldo.catalog.service import load_catalog
+from saldo.config import Settings
+from saldo.db import make_engine, make_sessionmaker
+from saldo.kit.clock import SystemClock
+from saldo.kit.origin import CLI
+from saldo.lines.service import add_line
+from saldo.runtime import Runtime
+
+ROOT = Path(__file__).resolve().parents[2]
+PLANS = ("GIGA150", "SMART50", "GIGA200", "BASE")
+
+
+def prepare(url: str, lines: int) -> list[str]:
+    """A fresh, migrated database with the demo catalogue and ``lines`` customers."""
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    rt = Runtime(Settings(database_url=url), engine, make_sessionmaker(engine), SystemClock())
+    with rt.transaction() as session:
+        load_catalog(session, path=ROOT / "catalog" / "demo.toml", clock=rt.clock)
+    numbers = [f"+39347{5000000 + i:07d}" for i in range(lines)]
+    for start in range(0, lines, 500):
+        with rt.transaction() as session:
+            for i, number in enumerate(numbers[start : start + 500], start=start):
+                add_line(
+                    session,
+                    msisdn=number,
+                    plan_code=PLANS[i % len(PLANS)],
+                    credit_cents=2000,
+                    clock=rt.clock,
+                    origin=CLI,
+                )
+    engine.dispose()
+    return [n.removeprefix("+") for n in numbers]
+
+
+def bench_database(url: str) -> str:
+    """``saldo_bench_sms`` on the PostgreSQL server of ``url``."""
+    base = make_url(url)
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'saldo_bench_sms'")):
+            conn.execute(text("CREATE DATABASE saldo_bench_sms"))
+    admin.dispose()
+    return base.set(database="saldo_bench_sms").render_as_string(hide_password=False)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the ``saldo smpp`` processes used so far."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Phase:
+    name: str
+    rate: float
+    sent: int
+    replies: int
+    offered_seconds: float
+    latencies_ms: list[float]
+    reply_times: list[float]
+    cpu_ms_per_mo: float = 0.0
+
+    def pct(self, q: int) -> float:
+        return statistics.quantiles(self.latencies_ms, n=100)[q - 1] if self.latencies_ms else 0.0
+
+    @property
+    def replies_per_second(self) -> float:
+        """Replies over the time from the first MO to the last reply."""
+        return self.replies / max(self.reply_times[-1], 1e-9) if self.reply_times else 0.0
+
+
+async def load(
+    peer: SmscPeer, pids: list[int], name: str, numbers: list[str], rate: float, seconds: float
+) -> Phase:
+    count = int(rate * seconds)
+    cpu = cpu_seconds(pids)
+    await peer.send("load", numbers=numbers, rate=rate, count=count, prefix=name, settle=15)
+    done: dict[str, Any] = await peer.expect("load_done", timeout=seconds + 60)
+    cpu = cpu_seconds(pids) - cpu
+    peer.events = [e for e in peer.events if e["ev"] not in ("submit", "mo_resp")]
+    return Phase(
+        name,
+        rate,
+        count,
+        len(done["latencies"]),
+        done["offered_seconds"],
+        sorted(1000 * x for x in done["latencies"]),
+        sorted(done["reply_times"]),
+        1000 * cpu / max(1, len(done["latencies"])),
+    )
+
+
+def start_saldo(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "SALDO_DATABASE_URL": url,
+        "SALDO_SMPP_HOST": "127.0.0.1",
+        "SALDO_SMPP_PORT": str(port),
+        "SALDO_SMPP_SYSTEM_ID": "saldo",
+        "SALDO_SMPP_PASSWORD": "bench",
+        # the SMSC contract's limits, set above the targets so that Saldo itself is measured
+        "SALDO_SMPP_THROUGHPUT": "5000",
+        "SALDO_SMPP_WINDOW": "64",
+    }
+    env.pop("SALDO_NOW", None)
+    command = [sys.executable, "-c", "from saldo.cli import main; main()", "smpp"]
+    with log.open("wb") as out:
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def report(phases: list[Phase], backend: str, processes: int) -> None:
+    print(
+        f"\nSMS channel, MO 'SALDO' -> reply over SMPP ({backend}, {processes} x saldo smpp), "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"{'phase':<10}{'offered/s':>10}{'sent':>7}{'replies':>8}{'replies/s':>10}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'cpu ms/MO':>11}"
+    )
+    for p in phases:
+        print(
+            f"{p.name:<10}{p.rate:>10.0f}{p.sent:>7}{p.replies:>8}{p.replies_per_second:>10.0f}"
+            f"{p.pct(50):>9.1f}{p.pct(95):>9.1f}{p.pct(99):>9.1f}{p.cpu_ms_per_mo:>11.2f}"
+        )
+    at200 = next((p for p in phases if p.name == "at-200"), None)
+    peak = max(phases, key=lambda p: p.replies_per_second)
+    if at200:
+        verdict = "met" if at200.pct(95) <= 50 else "MISSED"
+        print(f"target p95 <= 50 ms at 200 MO/s: {at200.pct(95):.1f} ms ({verdict})")
+    verdict = "met" if peak.replies_per_second >= 500 else "MISSED"
+    print(f"target >= 500 MO/s sustained: {peak.replies_per_second:.0f}/s ({verdict})")
+
+
+async def run(args: argparse.Namespace) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="saldo-bench-sms-"))
+    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    if not url.startswith("sqlite"):
+        url = bench_database(url)
+    t0 = time.monotonic()
+    numbers = prepare(url, args.lines)
+    print(f"{args.lines} lines ready in {time.monotonic() - t0:.1f} s ({url.split(':')[0]})")
+    peer = await SmscPeer.start()
+    saldos = [
+        start_saldo(url, peer.port, workdir / f"saldo-smpp-{i}.log") for i in range(args.processes)
+    ]
+    pids = [p.pid for p in saldos]
+    try:
+        for _ in saldos:
+            await peer.expect("bound", timeout=30)
+        phases = [await load(peer, pids, "warm-up", numbers, 100, 2)]
+        third = len(numbers) // 3
+        rotated = numbers[third:] + numbers[:third]
+        phases.append(await load(peer, pids, "at-200", rotated, 200, args.seconds))
+        for rate in args.sustained:
+            phases.append(await load(peer, pids, f"at-{rate:g}", numbers, rate, args.seconds))
+        backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+        report(phases[1:], backend, args.processes)
+    finally:
+        for saldo in saldos:
+            saldo.send_signal(signal.SIGTERM)
+        for saldo in saldos:
+            try:
+                saldo.wait(20)
+            except subprocess.TimeoutExpired:
+                saldo.kill()
+                saldo.wait()
+        await peer.stop()
+        print(f"(saldo smpp logs in {workdir})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("SALDO_BENCH_DATABASE_URL"))
+    parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--sustained", type=float, nargs="*", default=[500.0, 700.0])
+    parser.add_argument("--processes", type=int, default=1, help="saldo smpp processes (binds)")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
