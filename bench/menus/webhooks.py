@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 from twilio.request_validator import RequestValidator
@@ -118,7 +119,13 @@ async def _load(
     return samples
 
 
-def _report(name: str, load: str, samples: Samples, elapsed: float) -> None:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux): robust to a busy shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _report(name: str, load: str, samples: Samples, elapsed: float, cpu: float) -> None:
     total = sum(len(v) for v in samples.server.values())
     for kind in ("twiml", "ussd"):
         server, client = percentiles(samples.server[kind]), percentiles(samples.client[kind])
@@ -128,7 +135,11 @@ def _report(name: str, load: str, samples: Samples, elapsed: float) -> None:
             f"{client['p50']:6.2f} ms, p95 {client['p95']:6.2f} ms | "
             f"{len(samples.server[kind])} steps"
         )
-    print(f"{name} {load:5} total: {total / elapsed:.0f} steps/s, {samples.errors} errors")
+    print(
+        f"{name} {load:5} total: {total / elapsed:.0f} steps/s, server CPU "
+        f"{cpu / total * 1000:.2f} ms a step, load average {os.getloadavg()[0]:.1f}, "
+        f"{samples.errors} errors"
+    )
 
 
 def run(name: str, url: str, *, calls: int, rounds: int, lines: int) -> None:
@@ -146,11 +157,12 @@ def run(name: str, url: str, *, calls: int, rounds: int, lines: int) -> None:
         base = f"http://127.0.0.1:{int(server.stdout.readline())}"
         asyncio.run(_load(base, numbers, calls=calls, rounds=1, pause=(0, 0), tag="w"))
         for load, pause in (("calls", (1.0, 3.0)), ("flood", (0.0, 0.0))):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu_seconds(server.pid)
             samples = asyncio.run(
                 _load(base, numbers, calls=calls, rounds=rounds, pause=pause, tag=load[0])
             )
-            _report(name, load, samples, time.perf_counter() - started)
+            elapsed, cpu = time.perf_counter() - started, _cpu_seconds(server.pid) - cpu
+            _report(name, load, samples, elapsed, cpu)
     finally:
         server.terminate()
         server.wait(timeout=30)

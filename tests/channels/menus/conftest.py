@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -33,16 +34,15 @@ def voice_rt(rt: Runtime) -> Runtime:
     return rt
 
 
-@pytest.fixture
-def base_url(voice_rt: Runtime) -> Iterator[str]:
+@contextmanager
+def serving(rt: Runtime) -> Iterator[str]:
+    """The web app of ``rt`` under uvicorn on 127.0.0.1, port chosen by the OS."""
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say they are TCP
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(voice_rt), log_level="warning", lifespan="off")
-    )
+    server = uvicorn.Server(uvicorn.Config(create_app(rt), log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     started = threading.Event()
@@ -55,6 +55,12 @@ def base_url(voice_rt: Runtime) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.fixture
+def base_url(voice_rt: Runtime) -> Iterator[str]:
+    with serving(voice_rt) as url:
+        yield url
 
 
 @pytest.fixture

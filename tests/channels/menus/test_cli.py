@@ -7,6 +7,7 @@ import os
 import queue
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -24,24 +25,22 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def _env(directory: Path) -> dict[str, str]:
     return {
         **os.environ,
-        "SALDO_DATABASE_URL": f"sqlite:///{tmp_path / 'voice.db'}",
+        "SALDO_DATABASE_URL": f"sqlite:///{directory / 'voice.db'}",
         "SALDO_NOW": "2026-11-05T09:00:00+01:00",
-        "SALDO_IVR_PROMPTS_DIR": str(tmp_path / "prompts"),
+        "SALDO_IVR_PROMPTS_DIR": str(directory / "prompts"),
         "COLUMNS": "300",
     }
 
 
-@pytest.fixture
-def saldo(env: dict[str, str], tmp_path: Path) -> Run:
+def _runner(directory: Path) -> Run:
     def run(*args: str, expect: int = 0, stdin: str = "") -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [sys.executable, "-m", "saldo.cli", *args],
-            env=env,
-            cwd=tmp_path,
+            env=_env(directory),
+            cwd=directory,
             capture_output=True,
             text=True,
             input=stdin,
@@ -50,9 +49,34 @@ def saldo(env: dict[str, str], tmp_path: Path) -> Run:
         assert done.returncode == expect, done.stdout + done.stderr
         return done
 
+    return run
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the demo catalogue and one line, made once by the CLI itself."""
+    directory = tmp_path_factory.mktemp("voice-cli")
+    run = _runner(directory)
     run("catalog", "load", str(DEMO_CATALOG))
     run("line", "add", "3471234567", "--plan", "GIGA150", "--credit", "22.33")
-    return run
+    return directory / "voice.db"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return _env(tmp_path)
+
+
+@pytest.fixture
+def saldo(template: Path, tmp_path: Path) -> Run:
+    """``saldo`` in a subprocess, on a copy of the template database."""
+    source = sqlite3.connect(template)
+    target = sqlite3.connect(tmp_path / "voice.db")
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return _runner(tmp_path)
 
 
 def test_a_call_with_keys(saldo: Run) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import gc
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 from pydantic import SecretStr
@@ -15,10 +16,12 @@ from saldo.channels.menus.models import MenuSession
 from saldo.channels.sms.texts import details
 from saldo.channels.web.app import create_app
 from saldo.config import TwilioSettings
+from saldo.db import make_engine, make_sessionmaker
 from saldo.kit.clock import ROME, FixedClock
 from saldo.kit.quantities import GB
 from saldo.runtime import Runtime
-from tests.channels.menus.phone import TwilioPhone
+from tests.channels.menus.conftest import GATEWAY, serving
+from tests.channels.menus.phone import TwilioPhone, UssdPhone
 from tests.channels.menus.support import count, line_on_the_third, outbox
 from tests.factories import snapshot, use
 
@@ -288,3 +291,18 @@ def test_the_server_start_freezes_what_it_holds_out_of_the_collector(voice_rt: R
         assert asyncio.run(start_and_stop()) > 0
     finally:
         gc.unfreeze()
+
+
+def test_with_the_database_down_callers_still_get_an_answer(
+    voice_rt: Runtime, tmp_path: Path
+) -> None:
+    unreachable = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'saldo.db'}")
+    down = Runtime(voice_rt.settings, unreachable, make_sessionmaker(unreachable), voice_rt.clock)
+    with serving(down) as base_url, httpx.Client(base_url=base_url, timeout=30) as http:
+        phone = TwilioPhone(http, base_url)
+        reply = phone.call(caller="+393471234567")
+        assert reply.status == 200 and reply.hangup
+        assert reply.text == "Al momento non riesco a completare la richiesta. Riprova più tardi."
+        ussd = UssdPhone(http, GATEWAY).post(session="S1", number="+393471234567")
+        assert ussd.text == "END Servizio momentaneamente non disponibile. Riprova più tardi."
+    unreachable.dispose()

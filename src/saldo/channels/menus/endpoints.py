@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
@@ -161,6 +162,9 @@ async def _twilio(request: Request, step: int | None) -> Response:
             return _plain(400, exc.message_it, exc.message_en)
         log.warning("voice_step_failed", call=call_sid, code=exc.code)
         reply = error_reply()
+    except SQLAlchemyError as exc:  # the database is unreachable: the caller still hears why
+        log.error("voice_step_database_error", call=call_sid, error=str(exc).splitlines()[0])
+        reply = error_reply()
     body = twiml(reply, action_url=_action_url(request, public_url, reply.step))
     return Response(body, media_type=_XML)
 
@@ -241,3 +245,6 @@ async def ussd(request: Request) -> Response:
     except SaldoError as exc:
         log.info("ussd_refused", code=exc.code, session=params["sessionId"][:64])
         return PlainTextResponse(f"END {fit(exc.message_it)}")
+    except SQLAlchemyError as exc:
+        log.error("ussd_database_error", error=str(exc).splitlines()[0])
+        return PlainTextResponse("END Servizio momentaneamente non disponibile. Riprova più tardi.")

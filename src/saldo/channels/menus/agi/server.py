@@ -13,6 +13,7 @@ import socketserver
 from typing import cast
 
 import structlog
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from saldo.channels.menus.agi.channel import ALL_KEYS, AgiChannel, AgiCommandFailed, AgiHangup
@@ -131,8 +132,8 @@ def run_call(rt: Runtime, audio: PromptAudio, channel: AgiChannel) -> None:
                 )
 
             reply = retrying(rt, answer)
-    except SaldoError as exc:
-        log.warning("agi_step_failed", call=call_id, code=exc.code)
+    except (SaldoError, SQLAlchemyError) as exc:
+        log.warning("agi_step_failed", call=call_id, error=getattr(exc, "code", repr(exc)))
         reply = error_reply()
         _play(channel, audio, reply)
     if reply.end == "transfer" and reply.transfer_number:
