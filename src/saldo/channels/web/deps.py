@@ -156,3 +156,15 @@ def page_line(rt: Runtime, request: Request, *, read: bool = False) -> Iterator[
             yield signed
     except NotSignedIn as exc:
         raise LoginRequired(exc.reason, request.url.path) from None
+
+
+def api_me(rt: Runtime, bearer: str) -> Me:
+    """Who the token is, for a request whose work runs in units of its own (payments)."""
+    with api_line(rt, bearer, read=True) as (_session, me):
+        return me
+
+
+def page_me(rt: Runtime, request: Request) -> Me:
+    """Who the browser is, for a request whose work runs in units of its own (payments)."""
+    with page_line(rt, request, read=True) as (_session, me):
+        return me

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, status
 
 from saldo.channels.web.api.base import ApiRoute, errors
 from saldo.channels.web.api.schemas import TopupOut, TopupRequest
-from saldo.channels.web.deps import API, BearerDep, ProviderDep, RuntimeDep, api_line
+from saldo.channels.web.deps import API, BearerDep, ProviderDep, RuntimeDep, api_line, api_me
 from saldo.kit.errors import Conflict, InvalidInput
 from saldo.payments import orders
 from saldo.payments.order_errors import payment_failure
@@ -65,8 +65,7 @@ def create_topup(
 ) -> TopupOut:
     """Top up by card. The same `Idempotency-Key` again answers the first result (paid: 201;
     declined: 402) and charges nothing more; with a different request it is refused (409)."""
-    with api_line(rt, bearer, read=True) as (_session, me):
-        pass
+    me = api_me(rt, bearer)
     if not idempotency_key:
         raise InvalidInput(
             "manca l'header Idempotency-Key", "the Idempotency-Key header is required"
@@ -115,8 +114,7 @@ def list_topups(rt: RuntimeDep, bearer: BearerDep) -> list[TopupOut]:
 
 @router.get("/{ref}", response_model=TopupOut, responses=errors(401, 404))
 def get_topup(ref: str, rt: RuntimeDep, bearer: BearerDep, provider: ProviderDep) -> TopupOut:
-    with api_line(rt, bearer, read=True) as (_session, me):
-        pass
+    me = api_me(rt, bearer)
     return _out(
         orders.recover_order(rt, line_id=me.line_id, ref=ref, provider=provider, origin=API)
     )

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from saldo.balances.service import get_snapshot
 from saldo.catalog.service import get_catalog
 from saldo.channels.web import queries
-from saldo.channels.web.deps import WEB, ProviderDep, RuntimeDep, lang_of, page_line
+from saldo.channels.web.deps import WEB, ProviderDep, RuntimeDep, lang_of, page_line, page_me
 from saldo.channels.web.pages.base import PageRoute, check_form, chrome
 from saldo.channels.web.render import page, redirect
 from saldo.kit.errors import InvalidInput, SaldoError
@@ -112,8 +112,7 @@ def _order_page(
 @router.get("/topup/orders/{ref}")
 def order_page(request: Request, rt: RuntimeDep, provider: ProviderDep, ref: str) -> Response:
     """The card form while unpaid, "in progress" while paying, the receipt once paid."""
-    with page_line(rt, request, read=True) as (_session, me):
-        pass
+    me = page_me(rt, request)
     order = orders.recover_order(rt, line_id=me.line_id, ref=ref, provider=provider, origin=WEB)
     return _order_page(request, rt, order)
 
