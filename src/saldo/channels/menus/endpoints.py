@@ -97,24 +97,21 @@ def _plain(status: int, it: str, en: str) -> Response:
     return PlainTextResponse(f"{it}\n{en}\n", status_code=status)
 
 
-_gates: dict[int, asyncio.Semaphore] = {}
-
-
-def _gate(rt: Runtime) -> asyncio.Semaphore:
-    """How many steps run at once in this process: SQLite has one writer, and Python threads
+def _gate(request: Request) -> asyncio.Semaphore:
+    """How many steps run at once in this app: SQLite has one writer, and Python threads
     beyond a few only fight over the GIL. Waiting here is cheaper than SQLite's busy back-off
     (it sleeps up to 100 ms between tries) and than a crowd of threads taking turns."""
-    gate = _gates.get(id(rt.engine))
+    state = request.app.state
+    gate: asyncio.Semaphore | None = getattr(state, "menus_gate", None)
     if gate is None:
-        gate = _gates[id(rt.engine)] = asyncio.Semaphore(
-            1 if rt.engine.dialect.name == "sqlite" else STEPS_AT_ONCE
-        )
+        sqlite = _runtime(request).engine.dialect.name == "sqlite"
+        gate = state.menus_gate = asyncio.Semaphore(1 if sqlite else STEPS_AT_ONCE)
     return gate
 
 
-async def _run(rt: Runtime, work: Callable[[Session], T]) -> T:
-    async with _gate(rt):
-        return await run_in_threadpool(retrying, rt, work)
+async def _run(request: Request, work: Callable[[Session], T]) -> T:
+    async with _gate(request):
+        return await run_in_threadpool(retrying, _runtime(request), work)
 
 
 async def _twilio(request: Request, step: int | None) -> Response:
@@ -156,7 +153,7 @@ async def _twilio(request: Request, step: int | None) -> Response:
         )
 
     try:
-        reply = await _run(rt, first if step is None else answer)
+        reply = await _run(request, first if step is None else answer)
     except SaldoError as exc:
         if exc.kind == "invalid":
             return _plain(400, exc.message_it, exc.message_en)
@@ -241,7 +238,7 @@ async def ussd(request: Request) -> Response:
         ).render()
 
     try:
-        return PlainTextResponse(await _run(rt, work))
+        return PlainTextResponse(await _run(request, work))
     except SaldoError as exc:
         log.info("ussd_refused", code=exc.code, session=params["sessionId"][:64])
         return PlainTextResponse(f"END {fit(exc.message_it)}")
