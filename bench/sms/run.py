@@ -115,7 +115,8 @@ async def load(
 ) -> Phase:
     count = int(rate * seconds)
     cpu = cpu_seconds(pids)
-    await peer.send("load", numbers=numbers, rate=rate, count=count, prefix=name, settle=15)
+    prefix = f"{name}-{time.monotonic_ns()}-"  # every MO its own SMSC id: none is a redelivery
+    await peer.send("load", numbers=numbers, rate=rate, count=count, prefix=prefix, settle=15)
     done: dict[str, Any] = await peer.expect("load_done", timeout=seconds + 60)
     cpu = cpu_seconds(pids) - cpu
     peer.events = [e for e in peer.events if e["ev"] not in ("submit", "mo_resp")]
@@ -142,6 +143,9 @@ def start_saldo(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
         # the SMSC contract's limits, set above the targets so that Saldo itself is measured
         "SALDO_SMPP_THROUGHPUT": "5000",
         "SALDO_SMPP_WINDOW": "64",
+        # every customer sends SALDO many times over the rounds: the flood limit is still
+        # counted on every message, but must not silence the benchmark's customers
+        "SALDO_SMS_FLOOD_LIMIT": "100000",
     }
     env.pop("SALDO_NOW", None)
     command = [sys.executable, "-c", "from saldo.cli import main; main()", "smpp"]
@@ -149,27 +153,56 @@ def start_saldo(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def report(phases: list[Phase], backend: str, processes: int) -> None:
+def median_of(rounds: list[Phase]) -> dict[str, float]:
+    """Each figure's median over the rounds of one phase (the machine is shared and noisy)."""
+
+    def med(values: list[float]) -> float:
+        return statistics.median(values)
+
+    return {
+        "offered": rounds[0].rate,
+        "sent": med([r.sent for r in rounds]),
+        "replies": med([r.replies for r in rounds]),
+        "per_second": med([r.replies_per_second for r in rounds]),
+        "p50": med([r.pct(50) for r in rounds]),
+        "p95": med([r.pct(95) for r in rounds]),
+        "p99": med([r.pct(99) for r in rounds]),
+        "cpu": med([r.cpu_ms_per_mo for r in rounds]),
+    }
+
+
+def report(
+    phases: dict[str, list[Phase]], backend: str, processes: int, loads: list[float]
+) -> None:
+    rounds = len(next(iter(phases.values())))
     print(
-        f"\nSMS channel, MO 'SALDO' -> reply over SMPP ({backend}, {processes} x saldo smpp), "
-        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+        f"\nSMS channel: MO 'SALDO' -> reply over SMPP ({backend}, {processes} x saldo smpp), "
+        f"{os.cpu_count()} cores; medians of {rounds} round(s); machine load average "
+        f"{min(loads):.1f}-{max(loads):.1f} during the run"
     )
     print(
         f"{'phase':<10}{'offered/s':>10}{'sent':>7}{'replies':>8}{'replies/s':>10}"
         f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'cpu ms/MO':>11}"
     )
-    for p in phases:
+    figures = {name: median_of(r) for name, r in phases.items()}
+    for name, f in figures.items():
         print(
-            f"{p.name:<10}{p.rate:>10.0f}{p.sent:>7}{p.replies:>8}{p.replies_per_second:>10.0f}"
-            f"{p.pct(50):>9.1f}{p.pct(95):>9.1f}{p.pct(99):>9.1f}{p.cpu_ms_per_mo:>11.2f}"
+            f"{name:<10}{f['offered']:>10.0f}{f['sent']:>7.0f}{f['replies']:>8.0f}"
+            f"{f['per_second']:>10.0f}{f['p50']:>9.1f}{f['p95']:>9.1f}{f['p99']:>9.1f}"
+            f"{f['cpu']:>11.2f}"
         )
-    at200 = next((p for p in phases if p.name == "at-200"), None)
-    peak = max(phases, key=lambda p: p.replies_per_second)
+    at200 = figures.get("at-200")
     if at200:
-        verdict = "met" if at200.pct(95) <= 50 else "MISSED"
-        print(f"target p95 <= 50 ms at 200 MO/s: {at200.pct(95):.1f} ms ({verdict})")
-    verdict = "met" if peak.replies_per_second >= 500 else "MISSED"
-    print(f"target >= 500 MO/s sustained: {peak.replies_per_second:.0f}/s ({verdict})")
+        verdict = "met" if at200["p95"] <= 50 else "MISSED"
+        print(f"target p95 <= 50 ms at 200 MO/s: {at200['p95']:.1f} ms ({verdict})")
+    best = max(f["per_second"] for f in figures.values())
+    verdict = "met" if best >= 500 else "MISSED"
+    print(f"target >= 500 MO/s sustained: {best:.0f}/s ({verdict})")
+    cheapest = min(f["cpu"] for f in figures.values())
+    print(
+        f"CPU of saldo smpp per answered MO (all processes): {cheapest:.2f} ms at best, "
+        f"that is {1000 / cheapest:.0f} MO/s for each core given to it"
+    )
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -185,17 +218,24 @@ async def run(args: argparse.Namespace) -> None:
         start_saldo(url, peer.port, workdir / f"saldo-smpp-{i}.log") for i in range(args.processes)
     ]
     pids = [p.pid for p in saldos]
+    phases: dict[str, list[Phase]] = {}
+    loads = [os.getloadavg()[0]]
     try:
         for _ in saldos:
             await peer.expect("bound", timeout=30)
-        phases = [await load(peer, pids, "warm-up", numbers, 100, 2)]
-        third = len(numbers) // 3
-        rotated = numbers[third:] + numbers[:third]
-        phases.append(await load(peer, pids, "at-200", rotated, 200, args.seconds))
-        for rate in args.sustained:
-            phases.append(await load(peer, pids, f"at-{rate:g}", numbers, rate, args.seconds))
+        await load(peer, pids, "warm-up", numbers, 100, 2)
+        for round_no in range(args.rounds):
+            plan = [("at-200", 200.0)] + [(f"at-{r:g}", r) for r in args.sustained]
+            for name, rate in plan:
+                shift = (round_no * 7 + len(phases.get(name, []))) % len(numbers)
+                turn = numbers[shift:] + numbers[:shift]
+                phases.setdefault(name, []).append(
+                    await load(peer, pids, name, turn, rate, args.seconds)
+                )
+                loads.append(os.getloadavg()[0])
+                await asyncio.sleep(2)  # let a backlog drain before the next phase
         backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
-        report(phases[1:], backend, args.processes)
+        report(phases, backend, args.processes, loads)
     finally:
         for saldo in saldos:
             saldo.send_signal(signal.SIGTERM)
@@ -216,6 +256,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--sustained", type=float, nargs="*", default=[500.0, 700.0])
     parser.add_argument("--processes", type=int, default=1, help="saldo smpp processes (binds)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; medians are reported")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -53,6 +53,8 @@ def _count(items: list[AllowanceView]) -> str:
 
 def renewal_sentence(snapshot: Snapshot) -> str:
     plan = snapshot.plan
+    if plan.fee_cents == 0 and plan.status != "suspended":
+        return "Senza canone: paghi solo quello che usi."
     if plan.status == "suspended":
         missing = max(plan.fee_cents - snapshot.credit_cents, 0)
         return f"Offerta sospesa: ricarica almeno {format_eur(missing)} per riattivarla."
@@ -119,6 +121,8 @@ def offer(snapshot: Snapshot) -> str:
     plan = snapshot.plan
     if plan.status == "suspended":
         return f"Offerta {plan.name} ({format_eur(plan.fee_cents)}). {renewal_sentence(snapshot)}"
+    if plan.fee_cents == 0:
+        return f"Offerta {plan.name}. {renewal_sentence(snapshot)}"
     return f"Offerta {plan.name}: {format_eur(plan.fee_cents)}, rinnovo il {_day(snapshot)}."
 
 
