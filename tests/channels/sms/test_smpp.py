@@ -336,3 +336,36 @@ def test_many_customers_at_once_each_get_their_own_answer(rt: Runtime) -> None:
             await peer.stop()
 
     run(scenario())
+
+
+def test_a_submit_sm_left_unanswered_is_tried_again_later(rt: Runtime) -> None:
+    from datetime import timedelta
+
+    msisdn = make_line(rt)
+
+    async def scenario() -> None:
+        peer = await SmscPeer.start()
+        try:
+            bind_to(rt, peer.port, response_timeout_seconds=0.3)
+            async with running(rt) as channel:
+                await peer.send("mode", accept="hold")
+                await peer.expect("mode")
+                await peer.mo(msisdn[1:], "SALDO", id="T-1")
+                await peer.expect("held", dst=msisdn[1:])
+                await eventually(lambda: _is(rt, msisdn, ["pending"]))
+                (waiting,) = messages(rt, msisdn)
+                assert waiting.attempts == 1 and "TimeoutError" in (waiting.error or "")
+                assert waiting.next_attempt_at > rt.clock.now()
+                await peer.send("mode", accept="accept")
+                await peer.expect("mode")
+                rt.clock.set(rt.clock.now() + timedelta(minutes=1))  # type: ignore[attr-defined]
+                channel.pump.wake()
+                submit = await peer.expect("submit", dst=msisdn[1:])
+                assert bytes.fromhex(submit["sm"]).startswith(b"Credito")
+                await eventually(lambda: _is(rt, msisdn, ["sent"]))
+                assert messages(rt, msisdn)[0].attempts == 2
+                assert channel.session.binds == 1
+        finally:
+            await peer.stop()
+
+    run(scenario())

@@ -1,10 +1,12 @@
 """The outbox pump of ``saldo smpp``: every due SMS, after commit, at most once.
 
-Claims due SMS from the outbox (so no other process sends them), sends each through the bind
-(its parts in order), or through the HTTP gateway while unbound when one is configured, and
-records the outcomes in batches: sent (with the SMSC's id of every part, for the receipts), or
-failed for this attempt (the outbox retries it with backoff). Nothing is claimed while there
-is no way out, so an SMSC outage spends no attempts.
+Replies to inbound SMS arrive already claimed (by the transaction that wrote them) and go out
+at once. Every other due SMS (alerts, codes, retries) is claimed from the outbox here, so that
+no other process sends it. Each goes through the bind (its parts in order), or through the
+HTTP gateway while unbound when one is configured; the outcomes are written in batches: sent
+(with the SMSC's id of every part, for the receipts), or failed for this attempt (the outbox
+retries it with backoff). Nothing is claimed while there is no way out, so an SMSC outage
+spends no attempts.
 """
 
 from __future__ import annotations

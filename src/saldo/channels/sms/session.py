@@ -239,3 +239,7 @@ class SmppSession:
                 return await asyncio.wait_for(future, self.settings.response_timeout_seconds)
             finally:
                 self._pending.pop(log_id, None)
+                if future.cancelled():  # timed out: forget its sequence number too
+                    stale = [seq for seq, owner in self._sequences.items() if owner == log_id]
+                    for seq in stale:
+                        del self._sequences[seq]
