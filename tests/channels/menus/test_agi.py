@@ -19,6 +19,7 @@ from saldo.lines.pin import set_pin
 from saldo.runtime import Runtime
 from tests.channels.menus.agi_peer import play
 from tests.channels.menus.support import count, line_on_the_third, outbox
+from tests.conftest import REQUIRE_ALL
 from tests.factories import snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -28,7 +29,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def agi_port(voice_rt: Runtime, tmp_path: Path) -> Iterator[int]:
     missing = tools_missing()
     if missing:
-        pytest.skip(f"prompt audio needs {' and '.join(missing)} (CI installs them)")
+        message = f"prompt audio needs {' and '.join(missing)} (CI installs them)"
+        if REQUIRE_ALL:
+            pytest.fail(message)
+        pytest.skip(message)
     server = AgiServer(("127.0.0.1", 0), voice_rt, PromptAudio(tmp_path / "prompts"))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
