@@ -19,6 +19,7 @@ import pytest
 
 from saldo.channels.menus.audio import tools_missing
 from tests.channels.menus.agi_peer import play
+from tests.conftest import REQUIRE_ALL
 from tests.factories import DEMO_CATALOG
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
