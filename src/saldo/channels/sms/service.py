@@ -1,8 +1,10 @@
 """``saldo smpp``: the bind, the keyword engine behind it and the outbox pump, in one process.
 
-Each inbound deliver_sm is handled in one transaction (on a database thread) and acknowledged
-after it committed; a reply it left in the outbox wakes the pump, which sends it on the bind.
-Processes are stateless: several can bind at once over one PostgreSQL database.
+Each inbound deliver_sm is handled in one transaction and acknowledged after it committed
+(ESME_RX_T_APPN when it could not be, so that the SMSC delivers it again). Its reply is written
+to the outbox and, while bound, claimed in that same transaction and sent right after commit;
+otherwise it waits for the pump. Processes are stateless: several can bind at once over one
+database (PostgreSQL for more than one).
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ class SmppChannel:
         self.claiming = True
 
     def short_code(self) -> str:
-        return self.catalog.channels.sms if self.catalog else "4155"
+        """The catalogue's short code: the sender of messages that name none. Without a
+        catalogue, empty: the SMSC then puts its default source address."""
+        return self.catalog.channels.sms if self.catalog else ""
 
     async def run(self) -> None:
         await self._refresh_catalog()

@@ -206,7 +206,7 @@ class SmppSession:
     def _address(self, number: str, *, source: bool) -> PhoneNumber:
         s = self.settings
         if source:
-            if number.isdigit():
+            if number.isdigit() or not number:
                 return PhoneNumber(number, TON(s.source_ton), NPI(s.source_npi))
             return PhoneNumber(number[:11], TON.ALPHANUMERIC, NPI.UNKNOWN)
         if number.startswith("+"):
