@@ -226,3 +226,24 @@ def test_login_forms_refuse_a_missing_or_foreign_csrf_token(web: Web) -> None:
     stranger.get("/login")
     assert stranger.post("/login", data={"msisdn": msisdn, "csrf": token}).status_code == 422
     assert web.codes_sent(msisdn) == 0
+
+
+def test_malformed_authorization_headers_are_refused(web: Web) -> None:
+    msisdn = make_line(web.rt)
+    token = web.api_login(msisdn).headers["Authorization"].removeprefix("Bearer ")
+    client = web.client()
+    assert (
+        client.get("/api/v1/me/balance", headers={"Authorization": f"bearer {token}"}).status_code
+        == 200
+    )
+    for header in (
+        f"Basic {token}",
+        token,
+        "Bearer",
+        f"Bearer  {token}x",
+        f"Bearer {token}x",
+        "x" * 300,
+    ):
+        for path in ("/api/v1/me/balance", "/api/v1/me/usage"):
+            answer = client.get(path, headers={"Authorization": header})
+            assert answer.status_code == 401, (header[:20], path)

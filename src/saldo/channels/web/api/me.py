@@ -31,7 +31,6 @@ from saldo.channels.web.auth import Me
 from saldo.channels.web.deps import (
     API,
     BearerDep,
-    CredentialsDep,
     RuntimeDep,
     api_line,
     get_runtime,
@@ -59,13 +58,20 @@ def _snapshot_response(session: Session, rt: Runtime, me: Me, status_code: int =
     )
 
 
-@router.get("/balance", response_model=None, responses=SNAPSHOT | errors(401))
-async def balance(request: Request, credentials: CredentialsDep) -> Response:
+@router.get(
+    "/balance",
+    response_model=None,
+    responses=SNAPSHOT | errors(401),
+    openapi_extra={"security": [{"HTTPBearer": []}]},
+)
+async def balance(request: Request) -> Response:
     """Credit, plan, renewal and every allowance: the same JSON as `saldo balance --json`."""
-    # the hottest route: one dependency only (each one costs a resolution per request)
+    # the hottest route takes no dependency at all (each costs a resolution per request): the
+    # bearer token is read here, the security scheme is declared for OpenAPI above
     rt = get_runtime(request)
-    token = credentials.credentials if credentials else None
-    return await read_as(rt, token, "api", lambda s, me: _snapshot_response(s, rt, me))
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    bearer = token.strip() if scheme.lower() == "bearer" else None
+    return await read_as(rt, bearer, "api", lambda s, me: _snapshot_response(s, rt, me))
 
 
 def _unit(service: str) -> Literal["seconds", "messages", "bytes"]:
