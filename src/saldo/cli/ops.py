@@ -72,18 +72,33 @@ def worker(
         str | None, typer.Option("--now", help="process what is due up to this instant")
     ] = None,
     interval: Annotated[float, typer.Option(help="seconds between passes")] = 5.0,
+    sms_gateway: Annotated[
+        bool,
+        typer.Option(
+            "--sms-gateway",
+            help="send due SMS through SALDO_GATEWAY_OUTBOUND_URL (deployments without saldo smpp)",
+        ),
+    ] = False,
 ) -> None:
     """Renewals, expiry, reservation clean-up, renewal warnings, outbox delivery."""
+    from saldo.channels.sms.gateway import outbound_transport
+    from saldo.kit.errors import InvalidInput
     from saldo.worker import run_forever, run_once
 
     rt = runtime()
+    transport = outbound_transport(rt.settings.gateway) if sms_gateway else None
+    if sms_gateway and transport is None:
+        raise InvalidInput(
+            "--sms-gateway: imposta SALDO_GATEWAY_OUTBOUND_URL",
+            "--sms-gateway: set SALDO_GATEWAY_OUTBOUND_URL",
+        )
     if now is not None:
         rt.clock = FixedClock(parse_instant(now))
     if once or now is not None:
-        report = run_once(rt)
+        report = run_once(rt, transport=transport)
         console.print(", ".join(f"{k}: {v}" for k, v in report.items()))
         return
-    run_forever(rt, interval=interval)
+    run_forever(rt, interval=interval, transport=transport)
 
 
 @command
