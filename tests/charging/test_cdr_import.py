@@ -172,7 +172,9 @@ def test_killed_import_run_again_ends_as_one_uninterrupted_run(
     deadline = time.monotonic() + 180  # a busy machine starts Python slowly
     committed = 0
     while time.monotonic() < deadline and proc.poll() is None:
-        with rt.transaction() as session:
+        # a read-only unit: on SQLite it must not queue for the importer's write lock, or the
+        # import could finish before the count is read
+        with rt.read() as session:
             committed = int(session.scalar(select(func.count()).select_from(UsageRecord)) or 0)
         if committed >= 2_000:
             break
