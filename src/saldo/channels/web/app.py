@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import swagger_ui_bundle  # type: ignore[import-untyped]
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from saldo import migrate
 from saldo.channels.menus.endpoints import router as menus_router
@@ -19,6 +22,8 @@ def create_app(rt: Runtime) -> FastAPI:
         title="Saldo",
         summary="Credito residuo e consumi, esatti su ogni canale.",
         version="0.1.0",
+        docs_url=None,  # served below from local assets: the server may have no internet
+        redoc_url=None,
     )
     app.state.runtime = rt
     app.add_exception_handler(SaldoError, saldo_error_handler)
@@ -26,6 +31,21 @@ def create_app(rt: Runtime) -> FastAPI:
     app.include_router(menus_router)
     app.include_router(sms_router)
     install_app(app)  # the customer app: pages, static files, /api/v1
+
+    app.mount(
+        "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The OpenAPI documentation, with Swagger UI served by Saldo itself (no CDN)."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="Saldo — API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
     @app.get("/healthz", tags=["ops"])
     def healthz(request: Request) -> JSONResponse:
