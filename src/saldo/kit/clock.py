@@ -8,6 +8,18 @@ from zoneinfo import ZoneInfo
 
 ROME = ZoneInfo("Europe/Rome")
 
+MONTH_NAMES: dict[str, tuple[str, ...]] = {
+    "it": (
+        "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+        "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+"""Month names as every channel writes and says them."""
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

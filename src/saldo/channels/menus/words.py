@@ -15,39 +15,13 @@ from typing import Literal
 
 from num2words import num2words
 
-from saldo.kit.clock import to_rome
+from saldo.kit.clock import MONTH_NAMES, to_rome
 from saldo.kit.quantities import GB, MB, gb_one_decimal
 
 Lang = Literal["it", "en"]
 
-MONTHS_IT = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-]
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS_IT = MONTH_NAMES["it"]
+MONTHS_EN = MONTH_NAMES["en"]
 _BIG = re.compile(r"(milion[ei]|miliard[oi]|bilion[ei]|biliard[oi])$")
 _PERIOD = re.compile(r"^(\d+)([wdm])$")
 

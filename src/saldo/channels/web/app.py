@@ -41,7 +41,7 @@ def create_app(rt: Runtime) -> FastAPI:
         """The OpenAPI documentation, with Swagger UI served by Saldo itself (no CDN)."""
         return get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
-            title="Saldo — API",
+            title=f"{app.title} API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/docs-assets/favicon-32x32.png",

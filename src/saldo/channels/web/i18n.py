@@ -10,42 +10,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from saldo.channels.web.i18n_en import EN
-from saldo.kit.clock import to_rome
+from saldo.kit.clock import MONTH_NAMES, to_rome
 from saldo.kit.quantities import format_data, whole_minutes
 
 LANGS = ("it", "en")
 COOKIE = "saldo_lang"
 
-MONTHS = {
-    "it": [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
+MONTHS = MONTH_NAMES
 
 
 def pick(value: str | None) -> str:
