@@ -24,6 +24,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -142,12 +143,15 @@ def _driver(session: Session, sql: str) -> tuple[Any, str]:
 def fetch_all(session: Session, sql: str, params: tuple[Any, ...]) -> list[Any]:
     """Hand-written SQL with ``?`` markers, straight through the driver (hot paths only).
 
-    Timestamps come back as the driver gives them: pass them through ``utc``.
+    Timestamps come back as the driver gives them: pass them through ``utc``. Driver errors
+    are raised as SQLAlchemy's (IntegrityError, OperationalError…), as any other statement's.
     """
     cursor, sql = _driver(session, sql)
     try:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
+    except Exception as exc:
+        raise _wrapped(session, sql, params, exc) from exc
     finally:
         cursor.close()
 
@@ -161,8 +165,18 @@ def execute(session: Session, sql: str, params: Any, *, many: bool = False) -> i
         else:
             cursor.execute(sql, params)
         return int(cursor.rowcount)
+    except Exception as exc:
+        raise _wrapped(session, sql, params, exc) from exc
     finally:
         cursor.close()
+
+
+def _wrapped(session: Session, sql: str, params: Any, exc: Exception) -> Exception:
+    """A driver error as SQLAlchemy raises it, so callers (and ``retrying``) treat it alike."""
+    dbapi = session.get_bind().dialect.dbapi
+    if dbapi is None or not isinstance(exc, dbapi.Error):
+        return exc
+    return DBAPIError.instance(sql, params, exc, dbapi.Error)
 
 
 def utc(value: datetime | str | None) -> datetime | None:

@@ -39,9 +39,8 @@ def test_no_lost_update_no_negative_credit_every_entry_accounted(rt: Runtime, db
         )
         for seed in range(PROCESSES)
     ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
+    errors = [proc.communicate(timeout=300)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * PROCESSES, errors
 
     with rt.transaction() as session:
         assert ledger_mismatches(session) == []
