@@ -195,7 +195,3 @@ def expire_bucket(
             )
             return int(row.remaining)
     raise BalanceChanged()
-
-
-def remaining_of(session: Session, bucket_id: int) -> int:
-    return int(session.scalar(select(bucket_t.c.remaining).where(bucket_t.c.id == bucket_id)) or 0)
