@@ -37,13 +37,16 @@ router = APIRouter(prefix="/demo", include_in_schema=False, route_class=PageRout
 KEYS = "123456789*0#"
 
 
+def _is_ussd(rt: Runtime, dialled: str) -> bool:
+    with rt.read() as session:
+        return menu_for(queries.catalog(session), dialled) == "ussd"
+
+
 def _screen(
-    rt: Runtime, *, phone: str, call: str, dialled: str, inputs: list[str]
+    rt: Runtime, *, ussd: bool, phone: str, call: str, dialled: str, inputs: list[str]
 ) -> dict[str, object]:
     """The current turn of the call (or USSD session) in the address: replayed, not re-run."""
-    with rt.read() as session:
-        menu = menu_for(queries.catalog(session), dialled)
-    if menu == "ussd":
+    if ussd:
         reply = retrying(
             rt,
             lambda s: ussd_request(
@@ -101,7 +104,14 @@ def phone_page(
     screen = None
     if call and dialled:
         try:
-            screen = _screen(rt, phone=phone, call=call, dialled=dialled, inputs=_inputs(inputs))
+            screen = _screen(
+                rt,
+                ussd=_is_ussd(rt, dialled),
+                phone=phone,
+                call=call,
+                dialled=dialled,
+                inputs=_inputs(inputs),
+            )
         except SaldoError as exc:
             error = exc.message(lang_of(request))
     codes = [m for m in received if m.topic == "otp"]
@@ -177,10 +187,9 @@ def dial(
     call = f"demo-{uuid.uuid4().hex}"
     dialled = number.strip()[:16]
     try:
-        with rt.read() as session:
-            ussd = menu_for(queries.catalog(session), dialled) == "ussd"
+        ussd = _is_ussd(rt, dialled)
         if ussd:
-            _screen(rt, phone=phone, call=call, dialled=dialled, inputs=[])
+            _screen(rt, ussd=True, phone=phone, call=call, dialled=dialled, inputs=[])
         else:
             retrying(
                 rt,
@@ -218,11 +227,10 @@ def press(
     if not given or any(c not in KEYS for c in given):
         return _back(phone, call=call, dialled=dialled, inputs=inputs)
     try:
-        with rt.read() as session:
-            ussd = menu_for(queries.catalog(session), dialled) == "ussd"
+        ussd = _is_ussd(rt, dialled)
         if ussd:
             inputs = ",".join([*_inputs(inputs), given])
-            _screen(rt, phone=phone, call=call, dialled=dialled, inputs=_inputs(inputs))
+            _screen(rt, ussd=True, phone=phone, call=call, dialled=dialled, inputs=_inputs(inputs))
         else:
             retrying(
                 rt,
