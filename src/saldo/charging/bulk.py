@@ -7,13 +7,12 @@ cost more than rating them, and online charging pays for every statement in late
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from saldo.balances.errors import BalanceChanged
-from saldo.db import bind_time, execute
+from saldo.db import execute
 
 USAGE_COLUMNS = (
     "event_id",
@@ -38,13 +37,8 @@ _INSERT_USAGE = (
 _DEBIT = "UPDATE bucket SET remaining = remaining - ? WHERE id = ? AND remaining >= ?"
 
 
-def timestamp(session: Session, moment: datetime) -> Any:
-    """A UTC instant as the column stores it (SQLite: the text SQLAlchemy writes)."""
-    return bind_time(session.get_bind().dialect.name, moment)
-
-
 def insert_usage(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Rows in USAGE_COLUMNS order, timestamps already passed through ``timestamp``."""
+    """Rows in USAGE_COLUMNS order, timestamps already passed through ``db_time``."""
     if len(rows) == 1:
         execute(session, _INSERT_USAGE, rows[0])
     elif rows:

@@ -29,7 +29,7 @@ from saldo.charging.models import UsageRecord
 from saldo.charging.rating import SERVICES, ZONES
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import notify_thresholds, settle
-from saldo.db import fetch_all, table, transaction
+from saldo.db import db_time, fetch_all, table, transaction
 from saldo.kit.clock import ROME, Clock
 from saldo.kit.errors import SaldoError
 from saldo.kit.msisdn import normalize_msisdn
@@ -292,13 +292,13 @@ def _rate_batch(
         sql = f"SELECT event_id FROM usage_record WHERE event_id IN ({marks})"
         seen.update(row[0] for row in fetch_all(session, sql, tuple(chunk)))
     _load(session, cache, {e.msisdn for _, e in batch.events})
-    rated_at = bulk.timestamp(session, now)
+    rated_at = db_time(session, now)
     stamps: dict[datetime, object] = {}
 
     def stamp(moment: datetime) -> object:
         value = stamps.get(moment)
         if value is None:
-            value = stamps[moment] = bulk.timestamp(session, moment)
+            value = stamps[moment] = db_time(session, moment)
         return value
 
     entries: list[ledger.Entry] = []

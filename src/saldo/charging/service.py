@@ -13,7 +13,7 @@ from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.models import UsageRecord
 from saldo.charging.rating import Rating, Usage, rate
 from saldo.charging.schemas import UsageEvent, UsageResult
-from saldo.db import table
+from saldo.db import db_time, table
 from saldo.kit.origin import NETWORK, Origin
 
 usage_t = table(UsageRecord)
@@ -109,8 +109,8 @@ def charge_usage(
             event,
             credit=state.credit,
             source=source,
-            started=bulk.timestamp(session, event.started_at),
-            rated=bulk.timestamp(session, now),
+            started=db_time(session, event.started_at),
+            rated=db_time(session, now),
         )
         try:
             ledger.debit_all(session, applied.rating.draws)
