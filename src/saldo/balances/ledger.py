@@ -15,7 +15,7 @@ from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from saldo.balances.errors import BalanceChanged
-from saldo.db import bind_time, execute, table
+from saldo.db import bind_time, dialect_name, execute, table
 
 __all__ = ["BalanceChanged"]
 from saldo.balances.models import Bucket, LedgerEntry
@@ -49,7 +49,7 @@ def write_entries(
     """Insert ledger rows (the bucket updates are the caller's, in the same transaction)."""
     if not entries:
         return
-    at = bind_time(session.get_bind().dialect.name, now)
+    at = bind_time(dialect_name(session), now)
     actor, channel = origin.actor, origin.channel
     rows = [
         (e.line_id, e.bucket_id, e.kind, e.delta, e.reference, actor, channel, e.key, at)

@@ -25,18 +25,16 @@ from saldo.balances.models import LedgerEntry
 from saldo.catalog.service import get_catalog
 from saldo.charging import bulk
 from saldo.charging.lookup import LineState, bucket_rows, build_states, line_rows
-from saldo.charging.models import UsageRecord
 from saldo.charging.rating import SERVICES, ZONES
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import notify_thresholds, settle
-from saldo.db import db_time, fetch_all, table, transaction
+from saldo.db import db_time, dialect_name, fetch_all, table, transaction
 from saldo.kit.clock import ROME, Clock
 from saldo.kit.errors import SaldoError
 from saldo.kit.msisdn import normalize_msisdn
 from saldo.kit.origin import NETWORK
 
 HEADER = ["event_id", "msisdn", "service", "zone", "started_at", "quantity", "destination"]
-usage_t = table(UsageRecord)
 ledger_t = table(LedgerEntry)
 _CHUNK = 2000
 
@@ -227,7 +225,7 @@ class _Cache:
         self.mark: int | None = None
 
     def validate(self, session: Session) -> None:
-        if session.get_bind().dialect.name != "sqlite":
+        if dialect_name(session) != "sqlite":
             self.states.clear()
             return
         if self._high(session) != self.mark:
@@ -266,7 +264,7 @@ def _load(session: Session, cache: _Cache, msisdns: set[str]) -> None:
     if not missing:
         return
     lines = [row for chunk in _chunks(missing) for row in line_rows(session, chunk)]
-    lock = session.get_bind().dialect.name == "postgresql"
+    lock = dialect_name(session) == "postgresql"
     ids = sorted(int(r.id) for r in lines)
     buckets = [
         row

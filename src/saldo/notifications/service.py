@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from saldo.db import table
+from saldo.db import dialect_name, table
 from saldo.notifications.models import OutboxMessage
 
 outbox_t = table(OutboxMessage)
@@ -48,7 +48,7 @@ def enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
-    stmt = _enqueue_stmt(session.get_bind().dialect.name, dedup_key is not None)
+    stmt = _enqueue_stmt(dialect_name(session), dedup_key is not None)
     result = session.execute(stmt, values)
     return dedup_key is None or bool(getattr(result, "rowcount", 0))
 

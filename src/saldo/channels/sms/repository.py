@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from saldo.channels.sms.models import SmsFlood, SmsInbound, SmsSubmit
-from saldo.db import table
+from saldo.db import dialect_name, table
 from saldo.notifications import service as outbox
 from saldo.notifications.models import OutboxMessage
 
@@ -115,10 +115,6 @@ _PARTS = (
 )
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
 def claim_inbound(
     session: Session,
     *,
@@ -132,7 +128,7 @@ def claim_inbound(
 ) -> int | None:
     """Record an inbound message; its id, or None when ``ref`` was seen before (a redelivery)."""
     row = session.execute(
-        _claim_stmt(_dialect(session)),
+        _claim_stmt(dialect_name(session)),
         {
             "ref": ref,
             "sender": sender.replace("\x00", "")[:32],
@@ -153,7 +149,7 @@ def set_outcome(session: Session, *, inbound_id: int, outcome: str) -> None:
 def count_request(session: Session, *, sender: str, now: datetime, window: timedelta) -> int:
     """Count one request in the sender's window (a new window once it is over); the count."""
     params = {"sender": sender[:32], "now": now, "cutoff": now - window}
-    return int(session.execute(_flood_stmt(_dialect(session)), params).scalar_one())
+    return int(session.execute(_flood_stmt(dialect_name(session)), params).scalar_one())
 
 
 def claim_reply(session: Session, *, dedup_key: str) -> Claimed | None:
@@ -181,7 +177,7 @@ def record_sent(session: Session, *, sent: list[tuple[int, list[str]]], now: dat
     ]
     early: set[int] = set()
     if params:
-        rows = session.execute(_part_stmt(_dialect(session)), params).all()
+        rows = session.execute(_part_stmt(dialect_name(session)), params).all()
         early = {owner for owner, row in zip(owners, rows, strict=True) if row[0] is not None}
     for outbox_id, smsc_ids in sent:
         outbox.mark_sent(
@@ -201,7 +197,7 @@ def record_receipt(
         "delivered": delivered,
         "receipt_at": now,
     }
-    outbox_id = session.execute(_receipt_stmt(_dialect(session)), params).scalar_one()
+    outbox_id = session.execute(_receipt_stmt(dialect_name(session)), params).scalar_one()
     if outbox_id is not None:
         settle(session, outbox_message_id=int(outbox_id))
     return None if outbox_id is None else int(outbox_id)

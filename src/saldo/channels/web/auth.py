@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from saldo.catalog.service import get_catalog
 from saldo.channels.web.errors import CodeRejected, NotSignedIn, TooManyCodes
 from saldo.channels.web.models import LoginCode, WebSession
-from saldo.db import fetch_all, table, utc
+from saldo.db import dialect_name, fetch_all, table, utc
 from saldo.kit.errors import InvalidInput
 from saldo.kit.msisdn import normalize_msisdn
 from saldo.lines.models import Line
@@ -58,7 +58,7 @@ def _lock_number(session: Session, msisdn: str) -> None:
     SQLite transactions already start with BEGIN IMMEDIATE (one writer at a time);
     PostgreSQL takes a transaction-scoped advisory lock on the number.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         key = int.from_bytes(hashlib.sha256(msisdn.encode()).digest()[:8], "big", signed=True)
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
