@@ -21,10 +21,10 @@ from typing import Any
 
 from bench.core.common import OUT, add_lines, fresh_runtime, percentiles
 from saldo.charging.schemas import UsageEvent
-from saldo.charging.service import charge_usage
+from saldo.charging.service import charge_online
 from saldo.config import Settings
 from saldo.kit.clock import FixedClock
-from saldo.runtime import build_runtime, retrying
+from saldo.runtime import build_runtime
 
 
 def _saldo_client(url: str, numbers: list[str], seconds: float, seed: int, now: Any) -> list[float]:
@@ -38,7 +38,7 @@ def _saldo_client(url: str, numbers: list[str], seconds: float, seed: int, now: 
         event = UsageEvent(f"b{seed}-{n}", msisdn, "sms", "national", now, 1)
         n += 1
         started = time.perf_counter()
-        retrying(rt, lambda s, e=event: charge_usage(s, event=e, now=now, sender="4155"))
+        charge_online(rt, event=event, now=now, sender="4155")
         times.append(time.perf_counter() - started)
     rt.engine.dispose()
     return times
@@ -135,7 +135,7 @@ def main() -> None:
             _run(_raw_client, [(url, wallets, args.seconds, i, now) for i in range(args.clients)]),
         )
         ours = _report(
-            "saldo charge_usage",
+            "saldo charge_online",
             args.seconds,
             _run(
                 _saldo_client, [(url, numbers, args.seconds, i, now) for i in range(args.clients)]

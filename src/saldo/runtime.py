@@ -64,13 +64,14 @@ def retrying(runtime: Runtime, work: Callable[[Session], T], attempts: int = 8) 
             with runtime.transaction() as session:
                 return work(session)
         except (IntegrityError, OperationalError) as exc:
-            if attempt == attempts - 1 or not _retryable(exc):
+            if attempt == attempts - 1 or not retryable(exc):
                 raise
             time.sleep(random.uniform(0, 0.005 * 2**attempt))
     raise AssertionError("unreachable")
 
 
-def _retryable(exc: Exception) -> bool:
+def retryable(exc: Exception) -> bool:
+    """A lost race: a unique key taken meanwhile, a deadlock, a busy database."""
     if isinstance(exc, IntegrityError):
         return True
     text = str(exc).lower()

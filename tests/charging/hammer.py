@@ -6,7 +6,7 @@ import random
 import sys
 
 from saldo.charging.schemas import UsageEvent
-from saldo.charging.service import charge_usage
+from saldo.charging.service import charge_online, charge_usage
 from saldo.config import Settings
 from saldo.kit.origin import CLI
 from saldo.payments.service import top_up
@@ -38,9 +38,14 @@ def main(url: str, seed: int, lines: list[str], operations: int) -> None:
                 service, rnd.randrange(1, 3_000_000)
             )
             event = UsageEvent(event_id, msisdn, service, "national", rt.clock.now(), quantity)
-            retrying(
-                rt, lambda s, e=event: charge_usage(s, event=e, now=rt.clock.now(), sender="4155")
-            )
+            # both entry points race: immediate event charging and a charge in a caller's unit
+            if rnd.random() < 0.5:
+                charge_online(rt, event=event, now=rt.clock.now(), sender="4155")
+            else:
+                retrying(
+                    rt,
+                    lambda s, e=event: charge_usage(s, event=e, now=rt.clock.now(), sender="4155"),
+                )
     rt.engine.dispose()
 
 

@@ -7,12 +7,16 @@ cost more than rating them, and online charging pays for every statement in late
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from saldo.balances import ledger
 from saldo.balances.errors import BalanceChanged
-from saldo.db import execute
+from saldo.db import dialect_name, execute, fetch_all
+from saldo.kit.origin import Origin
 
 USAGE_COLUMNS = (
     "event_id",
@@ -56,3 +60,98 @@ def debit_many(session: Session, deltas: Sequence[tuple[int, int]]) -> None:
     count = execute(session, _DEBIT, [(u, b, u) for b, u in deltas], many=True)
     if count not in (len(deltas), -1):
         raise BalanceChanged()
+
+
+_DEBIT_RETURNING = (
+    "UPDATE bucket SET remaining = remaining - ? WHERE id = ? AND remaining >= ?"
+    " RETURNING remaining"
+)
+
+
+def charge(
+    session: Session,
+    entries: Sequence[ledger.Entry],
+    usage_row: tuple[Any, ...],
+    *,
+    origin: Origin,
+    now: datetime,
+) -> dict[int, int] | None:
+    """Debit each entry's bucket by its (negative) delta, write the entries and the usage row.
+
+    All or nothing: if a bucket holds less than its entry takes (it changed since the event
+    was rated), what was taken is given back, nothing is written and the answer is None.
+    Otherwise the answer is each debited bucket's remaining units after the debit.
+    On PostgreSQL this is one statement (one round trip); on SQLite, in-process, a few.
+    """
+    if dialect_name(session) == "postgresql":
+        return _charge_pg(session, entries, usage_row, origin=origin, now=now)
+    after: dict[int, int] = {}
+    for e in entries:
+        rows = fetch_all(session, _DEBIT_RETURNING, (-e.delta, e.bucket_id, -e.delta))
+        if not rows:
+            _give_back(session, entries, after)
+            return None
+        after[e.bucket_id] = int(rows[0][0])
+    ledger.write_entries(session, entries, origin=origin, now=now)
+    insert_usage(session, [usage_row])
+    return after
+
+
+def _give_back(session: Session, entries: Sequence[ledger.Entry], taken: dict[int, int]) -> None:
+    for e in entries:
+        if e.bucket_id in taken:
+            ledger.add_units(session, e.bucket_id, -e.delta)
+
+
+@cache
+def _pg_charge_sql(debits: int) -> str:
+    """Debits, their ledger entries and the usage record in one statement; the inserts happen
+    only when every debit found enough (the answer lists the debits that did)."""
+    usage = (
+        f"INSERT INTO usage_record ({', '.join(USAGE_COLUMNS)})"
+        f" SELECT {', '.join(['%s'] * len(USAGE_COLUMNS))}"
+    )
+    if not debits:
+        return f"{usage} RETURNING 0, 0"
+    values = ", ".join(["(%s::bigint, %s::bigint, %s::text)"] * debits)
+    return (
+        f"WITH v (id, units, key) AS (VALUES {values}),"
+        " d AS (UPDATE bucket b SET remaining = b.remaining - v.units FROM v"
+        " WHERE b.id = v.id AND b.remaining >= v.units"
+        " RETURNING b.id, b.remaining, v.units, v.key),"
+        f" ok AS (SELECT count(*) = {debits} AS ok FROM d),"
+        " e AS (INSERT INTO ledger_entry (line_id, bucket_id, kind, delta, reference, actor,"
+        " channel, idempotency_key, created_at)"
+        " SELECT %s, d.id, 'charge', -d.units, %s, %s, %s, d.key, %s FROM d"
+        " WHERE (SELECT ok FROM ok)),"
+        f" u AS ({usage} WHERE (SELECT ok FROM ok))"
+        " SELECT id, remaining FROM d"
+    )
+
+
+def _charge_pg(
+    session: Session,
+    entries: Sequence[ledger.Entry],
+    usage_row: tuple[Any, ...],
+    *,
+    origin: Origin,
+    now: datetime,
+) -> dict[int, int] | None:
+    params: list[Any] = []
+    # one event: one line, one reference, each bucket once (the UPDATE … FROM takes each once)
+    assert len({e.bucket_id for e in entries}) == len(entries)
+    assert len({(e.line_id, e.reference) for e in entries}) <= 1
+    for e in entries:
+        params += (e.bucket_id, -e.delta, e.key)
+    if entries:
+        first = entries[0]
+        params += (first.line_id, first.reference, origin.actor, origin.channel, now)
+    params += usage_row
+    rows = fetch_all(session, _pg_charge_sql(len(entries)), tuple(params))
+    if not entries:
+        return {}
+    after = {int(bucket_id): int(left) for bucket_id, left in rows}
+    if len(after) == len(entries):
+        return after
+    _give_back(session, entries, after)
+    return None

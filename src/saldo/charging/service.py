@@ -10,13 +10,11 @@ from sqlalchemy.orm import Session
 from saldo.balances import ledger
 from saldo.charging import bulk, thresholds
 from saldo.charging.lookup import LineState, load_line_state
-from saldo.charging.models import UsageRecord
 from saldo.charging.rating import Rating, Usage, rate
 from saldo.charging.schemas import UsageEvent, UsageResult
-from saldo.db import db_time, table
+from saldo.db import db_time
 from saldo.kit.origin import NETWORK, Origin
-
-usage_t = table(UsageRecord)
+from saldo.runtime import Runtime, retrying
 
 
 @dataclass(slots=True)
@@ -95,7 +93,8 @@ def charge_usage(
     origin: Origin = NETWORK,
     source: str = "online",
 ) -> UsageResult:
-    """Charge one event. A replayed ``event_id`` changes nothing and answers the first result.
+    """Charge one event in the caller's transaction. A replayed ``event_id`` changes nothing
+    and answers the first result.
 
     Concurrent changes of the same buckets are met by conditional debits: if one finds less
     than was rated, the event is rated again on fresh figures.
@@ -104,30 +103,62 @@ def charge_usage(
         state, rated = load_line_state(session, event.msisdn, event_id=event.event_id)
         if rated is not None:
             return UsageResult(event.event_id, event.msisdn, *rated, replayed=True)
-        applied = settle(
-            state,
-            event,
-            credit=state.credit,
-            source=source,
-            started=db_time(session, event.started_at),
-            rated=db_time(session, now),
+        result = charge_on_state(
+            session, state, event, now=now, sender=sender, origin=origin, source=source
         )
-        try:
-            ledger.debit_all(session, applied.rating.draws)
-        except ledger.BalanceChanged:
-            continue
-        if applied.credit_cents and not ledger.try_debit(
-            session, state.wallet_id, applied.credit_cents
-        ):
-            for bucket_id, units in applied.rating.draws:
-                ledger.add_units(session, bucket_id, units)
-            continue
-        break
-    else:
-        raise ledger.BalanceChanged()
-    ledger.write_entries(session, applied.entries, origin=origin, now=now)
-    bulk.insert_usage(session, [applied.usage_row])
-    notify_thresholds(session, state=state, draws=applied.rating.draws, sender=sender, now=now)
+        if result is not None:
+            return result
+    raise ledger.BalanceChanged()
+
+
+def charge_online(
+    runtime: Runtime,
+    *,
+    event: UsageEvent,
+    now: datetime,
+    sender: str,
+    origin: Origin = NETWORK,
+) -> UsageResult:
+    """Immediate event charging for the network: ``charge_usage`` in a unit of work of its own.
+
+    A replay that raced past the read fails on the usage record's unique event id and is run
+    again, to be answered with the first result.
+    """
+    return retrying(
+        runtime,
+        lambda session: charge_usage(session, event=event, now=now, sender=sender, origin=origin),
+    )
+
+
+def charge_on_state(
+    session: Session,
+    state: LineState,
+    event: UsageEvent,
+    *,
+    now: datetime,
+    sender: str,
+    origin: Origin,
+    source: str,
+) -> UsageResult | None:
+    """Rate ``event`` on ``state`` (read before, maybe in another unit) and write it.
+
+    None when a bucket no longer holds what ``state`` said: nothing was written, read again.
+    Alerts are judged on what the buckets really held, not on ``state``.
+    """
+    applied = settle(
+        state,
+        event,
+        credit=state.credit,
+        source=source,
+        started=db_time(session, event.started_at),
+        rated=db_time(session, now),
+    )
+    after = bulk.charge(session, applied.entries, applied.usage_row, origin=origin, now=now)
+    if after is None:
+        return None
+    draws = applied.rating.draws
+    before = {bucket_id: after[bucket_id] + units for bucket_id, units in draws}
+    notify_thresholds(session, state=state, draws=draws, sender=sender, now=now, before=before)
     r = applied.rating
     return UsageResult(
         event.event_id,

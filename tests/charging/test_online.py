@@ -1,0 +1,145 @@
+"""Immediate event charging (``charge_online``) and the all-or-nothing write under it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from saldo.balances import ledger
+from saldo.balances.models import LedgerEntry
+from saldo.balances.service import ledger_mismatches
+from saldo.charging import bulk
+from saldo.charging.lookup import LineState, load_line_state
+from saldo.charging.models import UsageRecord
+from saldo.charging.schemas import UsageEvent
+from saldo.charging.service import charge_on_state, charge_online, settle
+from saldo.db import db_time
+from saldo.kit.origin import NETWORK
+from saldo.kit.quantities import GB
+from saldo.notifications.models import OutboxMessage
+from saldo.runtime import Runtime
+from tests.factories import make_line, remaining, snapshot, use
+
+
+def _event(rt: Runtime, msisdn: str, event_id: str, service: str, quantity: int) -> UsageEvent:
+    return UsageEvent(event_id, msisdn, service, "national", rt.clock.now(), quantity)
+
+
+def _read(rt: Runtime, msisdn: str) -> LineState:
+    with rt.read() as session:
+        return load_line_state(session, msisdn)[0]
+
+
+def _counts(rt: Runtime) -> tuple[int, int]:
+    with rt.read() as session:
+        entries = session.scalar(select(func.count()).select_from(LedgerEntry))
+        usage = session.scalar(select(func.count()).select_from(UsageRecord))
+    return int(entries or 0), int(usage or 0)
+
+
+def _consistent(rt: Runtime) -> bool:
+    with rt.read() as session:
+        return ledger_mismatches(session) == []
+
+
+def test_charges_buckets_then_credit_and_answers_a_replay_with_the_first_result(
+    rt: Runtime,
+) -> None:
+    msisdn = make_line(rt, plan="SMART50", credit="20")
+    credit = snapshot(rt, msisdn).credit_cents
+    event = _event(rt, msisdn, "iec-1", "voice", 300 * 60 + 90)
+    first = charge_online(rt, event=event, now=rt.clock.now(), sender="4155")
+    after_first = (snapshot(rt, msisdn).credit_cents, _counts(rt))
+
+    again = charge_online(rt, event=event, now=rt.clock.now(), sender="4155")
+
+    assert first.covered == 300 * 60 and first.charge_cents > 0 and not first.replayed
+    assert again.replayed and (again.charge_cents, again.credit_cents) == (
+        first.charge_cents,
+        first.credit_cents,
+    )
+    assert after_first[0] == credit - first.credit_cents
+    assert (snapshot(rt, msisdn).credit_cents, _counts(rt)) == after_first
+    assert _consistent(rt)
+
+
+def test_a_write_that_finds_a_bucket_changed_gives_everything_back(rt: Runtime) -> None:
+    """Two debits: the bucket's succeeds, the credit's finds less than asked; none stays."""
+    msisdn = make_line(rt, plan="GIGA150", credit="10")
+    state = _read(rt, msisdn)
+    event = _event(rt, msisdn, "iec-short", "data", 2 * GB)
+    counts = _counts(rt)
+    with rt.transaction() as session:
+        applied = settle(
+            state,
+            event,
+            credit=0,
+            source="online",
+            started=db_time(session, event.started_at),
+            rated=db_time(session, rt.clock.now()),
+        )
+        too_much = state.credit + 1
+        entries = [
+            *applied.entries,
+            ledger.Entry(state.id, state.wallet_id, "charge", -too_much, "k:credit", "iec-short"),
+        ]
+        assert len(entries) == 2
+        written = bulk.charge(
+            session, entries, applied.usage_row, origin=NETWORK, now=rt.clock.now()
+        )
+    assert written is None
+    snap = snapshot(rt, msisdn)
+    assert remaining(snap, "data") == 150 * GB and snap.credit_cents == state.credit
+    assert _counts(rt) == counts
+    assert _consistent(rt)
+
+
+def test_rated_on_a_stale_read_the_event_is_not_written_and_online_rates_it_again(
+    rt: Runtime,
+) -> None:
+    msisdn = make_line(rt, plan="BASE", credit="1")
+    stale = _read(rt, msisdn)
+    use(rt, msisdn, service="sms", quantity=3)  # 3 × 0.19 € leaves 0.43 €
+    event = _event(rt, msisdn, "iec-late", "sms", 3)
+    with rt.transaction() as session:
+        assert (
+            charge_on_state(
+                session,
+                stale,
+                event,
+                now=rt.clock.now(),
+                sender="4155",
+                origin=NETWORK,
+                source="online",
+            )
+            is None
+        )
+
+    result = charge_online(rt, event=event, now=rt.clock.now(), sender="4155")
+
+    assert (result.charge_cents, result.credit_cents, result.unpaid_cents) == (57, 43, 14)
+    assert snapshot(rt, msisdn).credit_cents == 0
+    assert _consistent(rt)
+
+
+def test_data_alerts_follow_what_the_bucket_really_held(rt: Runtime) -> None:
+    """Two events rated on the same read, 45 % of the bundle each: the second crosses 80 %."""
+    msisdn = make_line(rt, plan="SMART50", credit="20")
+    stale = _read(rt, msisdn)
+    total = remaining(snapshot(rt, msisdn), "data")
+    for n in (1, 2):
+        event = _event(rt, msisdn, f"iec-alert-{n}", "data", total * 45 // 100)
+        with rt.transaction() as session:
+            assert charge_on_state(
+                session,
+                stale,
+                event,
+                now=rt.clock.now(),
+                sender="4155",
+                origin=NETWORK,
+                source="online",
+            )
+    with rt.read() as session:
+        bodies = session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.topic == "threshold")
+        ).all()
+    assert len(bodies) == 1 and "80%" in bodies[0]
