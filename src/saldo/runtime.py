@@ -40,6 +40,13 @@ class Runtime:
         with transaction(self.sessions, read_only=True) as session:
             yield session
 
+    @contextmanager
+    def autocommit(self) -> Iterator[Session]:
+        """PostgreSQL: every statement commits by itself, for writes that are one statement
+        each (online charging). Its session must not be used for anything else."""
+        with transaction(self.sessions, autocommit=True) as session:
+            yield session
+
 
 def clock_from_env() -> Clock:
     """``SALDO_NOW`` (ISO 8601) fixes the clock, for tests and demos that move time."""

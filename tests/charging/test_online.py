@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from saldo.balances import ledger
@@ -143,3 +144,56 @@ def test_data_alerts_follow_what_the_bucket_really_held(rt: Runtime) -> None:
             select(OutboxMessage.body).where(OutboxMessage.topic == "threshold")
         ).all()
     assert len(bodies) == 1 and "80%" in bodies[0]
+
+
+def test_an_online_data_charge_that_passes_80_percent_writes_the_alert_with_it(
+    rt: Runtime,
+) -> None:
+    """On PostgreSQL the one-statement charge refuses itself and the transaction writes both."""
+    msisdn = make_line(rt, plan="SMART50", credit="20")
+    total = remaining(snapshot(rt, msisdn), "data")
+    event = _event(rt, msisdn, "iec-80", "data", total * 85 // 100)
+    result = charge_online(rt, event=event, now=rt.clock.now(), sender="4155")
+    assert result.covered == total * 85 // 100 and not result.replayed
+    with rt.read() as session:
+        bodies = session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.topic == "threshold")
+        ).all()
+    assert len(bodies) == 1 and "80%" in bodies[0]
+    assert remaining(snapshot(rt, msisdn), "data") == total - total * 85 // 100
+    assert _consistent(rt)
+
+
+def test_a_charge_committed_alone_refuses_itself_whole(rt: Runtime) -> None:
+    if rt.engine.dialect.name != "postgresql":
+        pytest.skip("statements committed alone are PostgreSQL's")
+    msisdn = make_line(rt, plan="GIGA150", credit="10")
+    state = _read(rt, msisdn)
+    counts = _counts(rt)
+    for alert_due, units in ((True, 130 * GB), (False, 151 * GB)):
+        event = _event(rt, msisdn, f"iec-alone-{alert_due}", "data", units)
+        with rt.autocommit() as session:
+            applied = settle(
+                state,
+                event,
+                credit=0,
+                source="online",
+                started=db_time(session, event.started_at),
+                rated=db_time(session, rt.clock.now()),
+            )
+            entries = list(applied.entries)
+            if not alert_due:  # more than the bucket holds, as if it changed since the read
+                entries[0] = ledger.Entry(state.id, entries[0].bucket_id, "charge", -units, "k")
+            with pytest.raises(bulk.ChargeRefused) as refused:
+                bulk.charge(
+                    session,
+                    entries,
+                    applied.usage_row,
+                    origin=NETWORK,
+                    now=rt.clock.now(),
+                    alone=True,
+                )
+        assert refused.value.alert_due is alert_due
+    assert remaining(snapshot(rt, msisdn), "data") == 150 * GB
+    assert _counts(rt) == counts
+    assert _consistent(rt)

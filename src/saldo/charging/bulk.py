@@ -11,10 +11,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
 from saldo.balances.errors import BalanceChanged
+from saldo.charging import thresholds
 from saldo.db import dialect_name, execute, fetch_all
 from saldo.kit.origin import Origin
 
@@ -68,6 +70,15 @@ _DEBIT_RETURNING = (
 )
 
 
+class ChargeRefused(Exception):
+    """A charge committed on its own refused itself; nothing of it was written."""
+
+    def __init__(self, *, alert_due: bool) -> None:
+        super().__init__("alert due" if alert_due else "balance changed")
+        self.alert_due = alert_due
+        """A data alert is due: charge in a transaction that also writes it."""
+
+
 def charge(
     session: Session,
     entries: Sequence[ledger.Entry],
@@ -75,6 +86,7 @@ def charge(
     *,
     origin: Origin,
     now: datetime,
+    alone: bool = False,
 ) -> dict[int, int] | None:
     """Debit each entry's bucket by its (negative) delta, write the entries and the usage row.
 
@@ -82,9 +94,13 @@ def charge(
     was rated), what was taken is given back, nothing is written and the answer is None.
     Otherwise the answer is each debited bucket's remaining units after the debit.
     On PostgreSQL this is one statement (one round trip); on SQLite, in-process, a few.
+
+    ``alone`` (PostgreSQL, a statement committed by itself): the statement refuses itself
+    instead — ``ChargeRefused`` — when a debit finds too little or a data alert is due.
     """
     if dialect_name(session) == "postgresql":
-        return _charge_pg(session, entries, usage_row, origin=origin, now=now)
+        return _charge_pg(session, entries, usage_row, origin=origin, now=now, alone=alone)
+    assert not alone, "a charge committed on its own needs PostgreSQL"
     after: dict[int, int] = {}
     for e in entries:
         rows = fetch_all(session, _DEBIT_RETURNING, (-e.delta, e.bucket_id, -e.delta))
@@ -103,29 +119,47 @@ def _give_back(session: Session, entries: Sequence[ledger.Entry], taken: dict[in
             ledger.add_units(session, e.bucket_id, -e.delta)
 
 
+def _alert_due() -> str:
+    """SQL over the debits ``d``: a data bucket's use passed a level (thresholds.crossed)."""
+    used_before = "(d.total - d.remaining - d.units) * 100"
+    used_after = "(d.total - d.remaining) * 100"
+    levels = " OR ".join(
+        f"({used_before} < {lvl} * d.total AND {lvl} * d.total <= {used_after})"
+        for lvl in thresholds.LEVELS
+    )
+    return f"d.service = 'data' AND d.total > 0 AND ({levels})"
+
+
 @cache
-def _pg_charge_sql(debits: int) -> str:
+def _pg_charge_sql(debits: int, alone: bool) -> str:
     """Debits, their ledger entries and the usage record in one statement; the inserts happen
-    only when every debit found enough (the answer lists the debits that did)."""
+    only when every debit found enough (the answer lists the debits that did). ``alone``:
+    the statement raises (SD001, ``saldo_require``) rather than leave anything half done."""
     usage = (
         f"INSERT INTO usage_record ({', '.join(USAGE_COLUMNS)})"
         f" SELECT {', '.join(['%s'] * len(USAGE_COLUMNS))}"
     )
     if not debits:
         return f"{usage} RETURNING 0, 0"
+    answer = " SELECT id, remaining FROM d"
+    if alone:
+        answer = (
+            " SELECT d.id, d.remaining FROM ok LEFT JOIN d ON true"
+            " WHERE saldo_require(ok.ok, 'balance changed')"
+            f" AND saldo_require(NOT EXISTS (SELECT 1 FROM d WHERE {_alert_due()}), 'alert due')"
+        )
     values = ", ".join(["(%s::bigint, %s::bigint, %s::text)"] * debits)
     return (
         f"WITH v (id, units, key) AS (VALUES {values}),"
         " d AS (UPDATE bucket b SET remaining = b.remaining - v.units FROM v"
         " WHERE b.id = v.id AND b.remaining >= v.units"
-        " RETURNING b.id, b.remaining, v.units, v.key),"
+        " RETURNING b.id, b.remaining, v.units, v.key, b.service, b.total),"
         f" ok AS (SELECT count(*) = {debits} AS ok FROM d),"
         " e AS (INSERT INTO ledger_entry (line_id, bucket_id, kind, delta, reference, actor,"
         " channel, idempotency_key, created_at)"
         " SELECT %s, d.id, 'charge', -d.units, %s, %s, %s, d.key, %s FROM d"
         " WHERE (SELECT ok FROM ok)),"
-        f" u AS ({usage} WHERE (SELECT ok FROM ok))"
-        " SELECT id, remaining FROM d"
+        f" u AS ({usage} WHERE (SELECT ok FROM ok))" + answer
     )
 
 
@@ -136,6 +170,7 @@ def _charge_pg(
     *,
     origin: Origin,
     now: datetime,
+    alone: bool,
 ) -> dict[int, int] | None:
     params: list[Any] = []
     # one event: one line, one reference, each bucket once (the UPDATE … FROM takes each once)
@@ -147,7 +182,12 @@ def _charge_pg(
         first = entries[0]
         params += (first.line_id, first.reference, origin.actor, origin.channel, now)
     params += usage_row
-    rows = fetch_all(session, _pg_charge_sql(len(entries)), tuple(params))
+    try:
+        rows = fetch_all(session, _pg_charge_sql(len(entries), alone), tuple(params))
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "SD001":
+            raise
+        raise ChargeRefused(alert_due="alert due" in str(exc.orig)) from exc
     if not entries:
         return {}
     after = {int(bucket_id): int(left) for bucket_id, left in rows}

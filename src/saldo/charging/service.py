@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
@@ -14,7 +15,7 @@ from saldo.charging.rating import Rating, Usage, rate
 from saldo.charging.schemas import UsageEvent, UsageResult
 from saldo.db import db_time
 from saldo.kit.origin import NETWORK, Origin
-from saldo.runtime import Runtime, retrying
+from saldo.runtime import Runtime, retryable, retrying
 
 
 @dataclass(slots=True)
@@ -119,11 +120,35 @@ def charge_online(
     sender: str,
     origin: Origin = NETWORK,
 ) -> UsageResult:
-    """Immediate event charging for the network: ``charge_usage`` in a unit of work of its own.
+    """Immediate event charging for the network, in units of work of its own.
 
-    A replay that raced past the read fails on the usage record's unique event id and is run
-    again, to be answered with the first result.
+    On PostgreSQL it is two statements, each committed by itself: the read of the line, and
+    one statement that debits, writes the ledger entries and the usage record — or refuses
+    itself whole when a bucket changed since the read (read again and rate again), when the
+    event was charged meanwhile (its unique event id: the next read answers the first
+    result), or when a data alert is due (charged then in a transaction that writes the
+    alert too). Elsewhere, and after such a refusal, ``charge_usage`` in a transaction.
     """
+    if runtime.engine.dialect.name == "postgresql":
+        with runtime.autocommit() as session:
+            for _ in range(8):
+                state, rated = load_line_state(session, event.msisdn, event_id=event.event_id)
+                if rated is not None:
+                    return UsageResult(event.event_id, event.msisdn, *rated, replayed=True)
+                try:
+                    result = charge_on_state(
+                        session, state, event, now=now, sender=sender, origin=origin, alone=True
+                    )
+                except bulk.ChargeRefused as refused:
+                    if refused.alert_due:
+                        break
+                    continue
+                except (IntegrityError, OperationalError) as exc:
+                    if not retryable(exc):  # a lost race: replay or deadlock
+                        raise
+                    continue
+                assert result is not None
+                return result
     return retrying(
         runtime,
         lambda session: charge_usage(session, event=event, now=now, sender=sender, origin=origin),
@@ -138,12 +163,14 @@ def charge_on_state(
     now: datetime,
     sender: str,
     origin: Origin,
-    source: str,
+    source: str = "online",
+    alone: bool = False,
 ) -> UsageResult | None:
     """Rate ``event`` on ``state`` (read before, maybe in another unit) and write it.
 
     None when a bucket no longer holds what ``state`` said: nothing was written, read again.
-    Alerts are judged on what the buckets really held, not on ``state``.
+    Alerts are judged on what the buckets really held, not on ``state``. ``alone``: see
+    ``bulk.charge`` (the caller's unit commits each statement by itself).
     """
     applied = settle(
         state,
@@ -153,7 +180,9 @@ def charge_on_state(
         started=db_time(session, event.started_at),
         rated=db_time(session, now),
     )
-    after = bulk.charge(session, applied.entries, applied.usage_row, origin=origin, now=now)
+    after = bulk.charge(
+        session, applied.entries, applied.usage_row, origin=origin, now=now, alone=alone
+    )
     if after is None:
         return None
     draws = applied.rating.draws
