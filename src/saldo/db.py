@@ -84,17 +84,22 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 _CONNECTION = "saldo.connection"
+READ_TIMEOUT_MS = 2000
 _AUTOCOMMIT: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def _autocommit_engine(engine: Engine) -> Engine:
     """A pool of autocommit connections to ``engine``'s database, made once and disposed
-    with it (switching a pooled connection to autocommit and back costs each unit ~30 µs)."""
+    with it (switching a pooled connection to autocommit and back costs each unit ~30 µs).
+
+    Its statements are reads and one-statement charges, some run on a web server's event
+    loop: any of them taking over ``READ_TIMEOUT_MS`` is cancelled rather than stall it."""
     found = _AUTOCOMMIT.get(engine)
     if found is not None:
         return found
     made = create_engine(
         engine.url,
+        connect_args={"options": f"-c statement_timeout={READ_TIMEOUT_MS}"},
         isolation_level="AUTOCOMMIT",
         pool_size=engine.pool.size(),  # type: ignore[attr-defined]
         max_overflow=20,

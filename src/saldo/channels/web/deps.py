@@ -98,22 +98,17 @@ def _signed_in(
 
 async def read_as(rt: Runtime, token: str | None, kind: str, work: Callable[[Session, Me], T]) -> T:
     """``work`` in a read-only unit of work, signed in with ``token``: the hottest reads (the
-    balance, the dashboard). On SQLite the few sub-millisecond queries run right on the event
-    loop (a WAL snapshot never waits on a lock), which costs less than two trips through the
-    thread pool; a database across a socket is waited on in a thread. Nothing here writes:
-    the session's activity is recorded after, in a thread, when due."""
-
-    def unit() -> tuple[Me, T]:
-        with rt.read() as session:
-            me = resolve_session(
-                session, token=token, kind=kind, now=rt.clock.now(), idle=idle(rt), touch=False
-            )
-            return me, work(session, me)
-
-    if rt.engine.dialect.name == "sqlite":
-        me, result = unit()
-    else:
-        me, result = await run_in_threadpool(unit)
+    balance, the dashboard), run right on the event loop. They are a few sub-millisecond
+    statements that never wait on a lock (a WAL snapshot on SQLite; autocommit reads on
+    PostgreSQL, whose read pool also bounds any statement by ``statement_timeout``), which
+    costs less than two trips through the thread pool, and under load keeps the queue in the
+    socket instead of in threads fighting for the GIL. Nothing here writes: the session's
+    activity is recorded after, in a thread, when due."""
+    with rt.read() as session:
+        me = resolve_session(
+            session, token=token, kind=kind, now=rt.clock.now(), idle=idle(rt), touch=False
+        )
+        result = work(session, me)
     if me.stale:
         await run_in_threadpool(_touch, rt, me)
     return result
