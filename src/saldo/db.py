@@ -72,9 +72,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # writers take the lock up front; a read-only unit of work reads a WAL snapshot
-        read_only = conn.get_execution_options().get("saldo_read_only", False)
+        options = conn.get_execution_options()
+        read_only = options.get("saldo_read_only", False)
         # straight to the driver: every unit of work pays this (SQLAlchemy's path costs 40 µs)
-        conn.connection.dbapi_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        dbapi = conn.connection.dbapi_connection
+        bulk = options.get("saldo_bulk", False)
+        if conn.connection.info.get("saldo_bulk", False) != bulk:
+            # a bulk writer leaves checkpoints to a thread (saldo.checkpoints)
+            dbapi.execute(f"PRAGMA wal_autocheckpoint={0 if bulk else 1000}")
+            conn.connection.info["saldo_bulk"] = bulk
+        dbapi.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -112,7 +119,11 @@ def _autocommit_engine(engine: Engine) -> Engine:
 
 @contextmanager
 def transaction(
-    factory: sessionmaker[Session], *, read_only: bool = False, autocommit: bool = False
+    factory: sessionmaker[Session],
+    *,
+    read_only: bool = False,
+    autocommit: bool = False,
+    bulk: bool = False,
 ) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error.
 
@@ -120,7 +131,8 @@ def transaction(
     SQLAlchemy's Core transaction and not the session's own bookkeeping of one (about half as
     much: every balance enquiry and every charge pays it). ``read_only`` units (a balance
     enquiry) do not queue behind SQLite's writers and are one round trip on PostgreSQL.
-    ``autocommit`` (PostgreSQL only) commits every statement by itself.
+    ``autocommit`` (PostgreSQL only) commits every statement by itself. ``bulk`` (SQLite):
+    the commit leaves the WAL checkpoint to ``saldo.checkpoints``.
     """
     engine: Engine = factory.kw["bind"]
     if autocommit and engine.dialect.name == "sqlite":
@@ -129,8 +141,8 @@ def transaction(
         # one statement is its own consistent snapshot: no BEGIN/COMMIT round trips
         engine = _autocommit_engine(engine)
     with engine.connect() as conn:
-        if read_only and conn.dialect.name == "sqlite":
-            conn.execution_options(saldo_read_only=True)
+        if (read_only or bulk) and conn.dialect.name == "sqlite":
+            conn.execution_options(saldo_read_only=read_only, saldo_bulk=bulk)
         with conn.begin():
             session = factory(bind=conn)
             session.info[_CONNECTION] = conn

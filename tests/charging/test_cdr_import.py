@@ -7,17 +7,23 @@ import io
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from saldo.balances.service import ledger_mismatches
 from saldo.charging.cdr import HEADER, import_usage
 from saldo.charging.models import UsageRecord
+from saldo.checkpoints import BackgroundCheckpoints
+from saldo.db import fetch_all, transaction
 from saldo.kit.quantities import GB, MB
+from saldo.notifications.service import enqueue
 from saldo.runtime import Runtime
 from tests.factories import ROOT, make_line, remaining, snapshot
 
@@ -188,3 +194,36 @@ def test_killed_import_run_again_ends_as_one_uninterrupted_run(
     with rt.transaction() as session:
         assert int(session.scalar(select(func.count()).select_from(UsageRecord)) or 0) == 30_000
         assert ledger_mismatches(session) == []
+
+
+def test_bulk_units_leave_checkpoints_to_a_thread_of_their_own(rt: Runtime) -> None:
+    """SQLite: a bulk unit's commit does not copy the WAL into the database file, the import's
+    checkpoint thread does; other units checkpoint as usual again."""
+    if rt.engine.dialect.name != "sqlite":
+        pytest.skip("WAL checkpoints are SQLite's")
+
+    def in_database_file() -> int:
+        """Outbox rows in the database file itself, the WAL ignored (immutable=1)."""
+        uri = f"file:{rt.engine.url.database}?mode=ro&immutable=1"
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            sql = "SELECT count(*) FROM outbox_message WHERE topic = 'wal-test'"
+            return int(conn.execute(sql).fetchone()[0])
+
+    with closing(sqlite3.connect(str(rt.engine.url.database))) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # all so far in the file
+    with transaction(rt.sessions, bulk=True) as session:
+        assert fetch_all(session, "PRAGMA wal_autocheckpoint", ()) == [(0,)]
+        for i in range(6000):  # ~6 MB: past the 1,000 pages that trigger a checkpoint
+            enqueue(
+                session,
+                recipient="+393470000000",
+                body=f"{i:06d}" + "x" * 1000,
+                topic="wal-test",
+                now=rt.clock.now(),
+            )
+    assert in_database_file() == 0
+    with BackgroundCheckpoints(rt.engine) as checkpoints:
+        checkpoints.committed()
+    assert in_database_file() == 6000
+    with rt.transaction() as session:
+        assert fetch_all(session, "PRAGMA wal_autocheckpoint", ()) == [(1000,)]

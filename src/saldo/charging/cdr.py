@@ -28,6 +28,7 @@ from saldo.charging.lookup import LineState, bucket_rows, build_states, line_row
 from saldo.charging.rating import SERVICES, ZONES
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import notify_thresholds, settle
+from saldo.checkpoints import BackgroundCheckpoints
 from saldo.db import db_time, dialect_name, fetch_all, table, transaction
 from saldo.kit.clock import ROME, Clock
 from saldo.kit.errors import SaldoError
@@ -125,7 +126,7 @@ def import_usage(
     path: Path,
     clock: Clock,
     rejects: TextIO | None = None,
-    batch_size: int = 10_000,
+    batch_size: int = 25_000,
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Rate every event of a CSV file; see the module doc for the guarantees."""
@@ -137,11 +138,13 @@ def import_usage(
         if header is None or [h.strip() for h in header] != HEADER:
             raise_bad_header(header)
         cache = _Cache()
-        for batch in _ahead(_parsed(reader, batch_size)):
-            for line_no, reason, row in batch.rejects:
-                writer.reject(line_no, reason, row)
-            if batch.events:
-                _run_batch(sessions, batch, summary, writer, clock, cache)
+        with BackgroundCheckpoints(sessions.kw["bind"]) as checkpoints:
+            for batch in _ahead(_parsed(reader, batch_size)):
+                for line_no, reason, row in batch.rejects:
+                    writer.reject(line_no, reason, row)
+                if batch.events:
+                    _run_batch(sessions, batch, summary, writer, clock, cache)
+                    checkpoints.committed()
     summary.rejected = writer.count
     return summary
 
@@ -248,7 +251,7 @@ def _run_batch(
     cache: _Cache,
 ) -> None:
     try:
-        with transaction(sessions) as session:
+        with transaction(sessions, bulk=True) as session:
             cache.validate(session)
             _rate_batch(session, batch, summary, writer, clock.now(), cache)
             cache.seal(session)

@@ -25,7 +25,7 @@ def import_(
         typer.Argument(help="CSV: event_id,msisdn,service,zone,started_at,quantity,destination"),
     ],
     rejects: Annotated[Path | None, typer.Option(help="write refused lines here")] = None,
-    batch_size: Annotated[int, typer.Option(min=1, max=100_000)] = 10_000,
+    batch_size: Annotated[int, typer.Option(min=1, max=100_000)] = 25_000,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Rate a CDR file; malformed lines go to --rejects, the rest loads. Safe to run again."""
