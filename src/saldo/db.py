@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -137,13 +137,15 @@ def transaction(
     engine: Engine = factory.kw["bind"]
     if autocommit and engine.dialect.name == "sqlite":
         raise ValueError("autocommit units are for PostgreSQL")
-    if (read_only or autocommit) and engine.dialect.name != "sqlite":
+    each_statement = (read_only or autocommit) and engine.dialect.name != "sqlite"
+    if each_statement:
         # one statement is its own consistent snapshot: no BEGIN/COMMIT round trips
         engine = _autocommit_engine(engine)
     with engine.connect() as conn:
         if (read_only or bulk) and conn.dialect.name == "sqlite":
             conn.execution_options(saldo_read_only=read_only, saldo_bulk=bulk)
-        with conn.begin():
+        # an autocommit connection has no transaction to begin (each statement is one)
+        with nullcontext() if each_statement else conn.begin():
             session = factory(bind=conn)
             session.info[_CONNECTION] = conn
             try:

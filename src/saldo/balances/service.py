@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,38 +45,55 @@ def credit_of(session: Session, line_id: int) -> int:
 
 
 # The snapshot is read on every enquiry of every channel: one hand-written statement, so a
-# read-only unit of work needs one round trip and sees one consistent state.
-_SNAPSHOT_SQL = (
-    "SELECT l.id, l.msisdn, l.status, l.billing, l.plan_code, l.plan_status, l.renews_at,"
+# read-only unit of work needs one round trip and sees one consistent state. Its columns and
+# joins from ``line l`` are shared with the app's balance, which finds the line by session.
+SNAPSHOT_COLUMNS = (
+    "l.id, l.msisdn, l.status, l.billing, l.plan_code, l.plan_status, l.renews_at,"
     " l.catalog_version_id, c.checksum,"
     " b.id, b.service, b.zone, b.source, b.source_code, b.unit, b.unlimited, b.total,"
     " b.remaining, b.expires_at,"
     " o.id, o.option_code, o.fee_cents, o.recurring, o.expires_at"
-    " FROM line l JOIN catalog_version c ON c.id = l.catalog_version_id"
+)
+SNAPSHOT_JOINS = (
+    "JOIN catalog_version c ON c.id = l.catalog_version_id"
     " LEFT JOIN bucket b ON b.line_id = l.id AND b.status = 'active' AND b.valid_from <= ?"
     " AND (b.expires_at IS NULL OR b.expires_at > ?)"
     " LEFT JOIN line_option o ON o.line_id = l.id AND o.status = 'active'"
-    " WHERE l.msisdn = ?"
 )
+"""Two parameters: the instant of the snapshot, twice (``snapshot_params``)."""
+_SNAPSHOT_SQL = f"SELECT {SNAPSHOT_COLUMNS} FROM line l {SNAPSHOT_JOINS} WHERE l.msisdn = ?"
 
 
-def _bucket_order(row: tuple[Any, ...]) -> tuple[bool, datetime, int]:
+def _bucket_order(row: Sequence[Any]) -> tuple[bool, datetime, int]:
     expires = utc(row[9])
     return (expires is None, expires or _EPOCH, row[0])
 
 
+def snapshot_params(session: Session, now: datetime) -> tuple[Any, Any]:
+    at = db_time(session, now)
+    return at, at
+
+
 def get_snapshot(session: Session, *, msisdn: str, now: datetime) -> Snapshot:
     """Credit, plan and every allowance valid now: what every channel shows."""
-    at = db_time(session, now)
-    rows = fetch_all(session, _SNAPSHOT_SQL, (at, at, msisdn))
+    rows = fetch_all(session, _SNAPSHOT_SQL, (*snapshot_params(session, now), msisdn))
     if not rows:
         raise LineNotFound(msisdn)
+    return snapshot_from_rows(session, rows, now=now)
+
+
+def snapshot_from_rows(
+    session: Session, rows: Sequence[Sequence[Any]], *, now: datetime
+) -> Snapshot:
+    """The snapshot from the rows of ``SNAPSHOT_COLUMNS`` (at least one) for one line."""
     line = rows[0]
     document = document_for(session, version_id=line[7], checksum=line[8])
     plan = document.plan_by_code(line[4])
     assert plan is not None, "a line's plan is always in its catalogue version"
     buckets = sorted({r[9]: r[9:19] for r in rows if r[9] is not None}.values(), key=_bucket_order)
-    options = sorted({r[19]: r[19:24] for r in rows if r[19] is not None}.values())
+    options = sorted(
+        {r[19]: tuple(r[19:24]) for r in rows if r[19] is not None}.values(), key=lambda o: o[0]
+    )
     credit = 0
     allowances = []
     for _, service, zone, source, code, unit, unlimited, total, left, expires in buckets:

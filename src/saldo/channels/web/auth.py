@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
@@ -37,10 +39,13 @@ TOUCH_EVERY = timedelta(seconds=60)
 code_t = table(LoginCode)
 session_t = table(WebSession)
 line_t = table(Line)
+SESSION_COLUMNS = (
+    "s.id, s.line_id, s.csrf_token, s.last_seen_at, s.expires_at, s.ended_at, l.msisdn, l.status"
+)
+SESSION_BY_TOKEN = "s.token_hash = ? AND s.kind = ?"
 _RESOLVE = (
-    "SELECT s.id, s.line_id, s.csrf_token, s.last_seen_at, s.expires_at, s.ended_at, "
-    "l.msisdn, l.status FROM web_session s JOIN line l ON l.id = s.line_id "
-    "WHERE s.token_hash = ? AND s.kind = ?"
+    f"SELECT {SESSION_COLUMNS} FROM web_session s JOIN line l ON l.id = s.line_id"
+    f" WHERE {SESSION_BY_TOKEN}"
 )
 
 
@@ -232,13 +237,27 @@ def resolve_session(
     read-only unit of work the caller records it afterwards with ``touch_session`` when
     ``Me.stale`` says so.
     """
-    if not token or len(token) > 200:
-        raise NotSignedIn("missing")
     # every signed-in request passes here: plain SQL straight through the driver
-    rows = fetch_all(session, _RESOLVE, (token_hash(token), kind))
+    rows = fetch_all(session, _RESOLVE, session_key(token, kind))
     if not rows:
         raise NotSignedIn("missing")
-    session_id, line_id, csrf, seen, expires, ended, msisdn, status = rows[0]
+    me = signed_in(rows[0], kind=kind, now=now, idle=idle)
+    if me.stale and touch:
+        touch_session(session, session_id=me.session_id, now=now)
+        me = Me(me.session_id, me.line_id, me.msisdn, me.csrf_token, kind, False)
+    return me
+
+
+def session_key(token: str | None, kind: str) -> tuple[str, str]:
+    """The parameters of ``SESSION_BY_TOKEN``; a token that cannot be one is not signed in."""
+    if not token or len(token) > 200:
+        raise NotSignedIn("missing")
+    return token_hash(token), kind
+
+
+def signed_in(row: Sequence[Any], *, kind: str, now: datetime, idle: timedelta) -> Me:
+    """The session of a row in ``SESSION_COLUMNS`` order, or ``NotSignedIn``."""
+    session_id, line_id, csrf, seen, expires, ended, msisdn, status = row
     last_seen, expires_at = utc(seen), utc(expires)
     assert last_seen is not None and expires_at is not None
     if ended is not None or status != "active":
@@ -246,9 +265,6 @@ def resolve_session(
     if expires_at <= now or last_seen + idle <= now:
         raise NotSignedIn("expired")
     stale = now - last_seen >= TOUCH_EVERY
-    if stale and touch:
-        touch_session(session, session_id=session_id, now=now)
-        stale = False
     return Me(int(session_id), int(line_id), msisdn, csrf, kind, stale)
 
 

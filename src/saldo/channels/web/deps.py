@@ -16,11 +16,27 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from saldo.channels.web.auth import Me, resolve_session, touch_session
+from saldo.balances.schemas import Snapshot
+from saldo.balances.service import (
+    SNAPSHOT_COLUMNS,
+    SNAPSHOT_JOINS,
+    snapshot_from_rows,
+    snapshot_params,
+)
+from saldo.channels.web.auth import (
+    SESSION_BY_TOKEN,
+    SESSION_COLUMNS,
+    Me,
+    resolve_session,
+    session_key,
+    signed_in,
+    touch_session,
+)
 from saldo.channels.web.errors import NotSignedIn
 from saldo.channels.web.i18n import COOKIE as LANG_COOKIE
 from saldo.channels.web.i18n import pick
 from saldo.channels.web.security import SESSION_COOKIE
+from saldo.db import fetch_all
 from saldo.kit.origin import Origin
 from saldo.payments.providers import PaymentProvider
 from saldo.runtime import Runtime
@@ -112,6 +128,30 @@ async def read_as(rt: Runtime, token: str | None, kind: str, work: Callable[[Ses
     if me.stale:
         await run_in_threadpool(_touch, rt, me)
     return result
+
+
+# The API's hottest route: the session and the balance snapshot in one statement.
+_BALANCE_SQL = (
+    f"SELECT {SESSION_COLUMNS}, {SNAPSHOT_COLUMNS}"
+    f" FROM web_session s JOIN line l ON l.id = s.line_id {SNAPSHOT_JOINS}"
+    f" WHERE {SESSION_BY_TOKEN}"
+)
+
+
+async def snapshot_as(rt: Runtime, token: str | None, kind: str) -> Snapshot:
+    """The balance of the line signed in with ``token``: ``read_as`` with ``get_snapshot``,
+    in one statement instead of two (one round trip on PostgreSQL)."""
+    now = rt.clock.now()
+    key = session_key(token, kind)
+    with rt.read() as session:
+        rows = fetch_all(session, _BALANCE_SQL, (*snapshot_params(session, now), *key))
+        if not rows:
+            raise NotSignedIn("missing")
+        me = signed_in(rows[0][:8], kind=kind, now=now, idle=idle(rt))
+        snapshot = snapshot_from_rows(session, [r[8:] for r in rows], now=now)
+    if me.stale:
+        await run_in_threadpool(_touch, rt, me)
+    return snapshot
 
 
 async def page_read(request: Request, rt: Runtime, work: Callable[[Session, Me], T]) -> T:

@@ -34,7 +34,7 @@ from saldo.channels.web.deps import (
     RuntimeDep,
     api_line,
     get_runtime,
-    read_as,
+    snapshot_as,
 )
 from saldo.channels.web.offers import compatible_plans, unit_of
 from saldo.kit.clock import as_utc
@@ -71,7 +71,8 @@ async def balance(request: Request) -> Response:
     rt = get_runtime(request)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     bearer = token.strip() if scheme.lower() == "bearer" else None
-    return await read_as(rt, bearer, "api", lambda s, me: _snapshot_response(s, rt, me))
+    snapshot = await snapshot_as(rt, bearer, "api")
+    return Response(snapshot.model_dump_json(), media_type="application/json")
 
 
 def _unit(service: str) -> Literal["seconds", "messages", "bytes"]:
