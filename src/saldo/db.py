@@ -108,6 +108,7 @@ def _autocommit_engine(engine: Engine) -> Engine:
         engine.url,
         connect_args={"options": f"-c statement_timeout={READ_TIMEOUT_MS}"},
         isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None,  # nothing to roll back: each statement commits itself
         pool_size=engine.pool.size(),  # type: ignore[attr-defined]
         max_overflow=20,
         pool_recycle=1800,
@@ -181,14 +182,25 @@ def table(model: type[Base]) -> Table:
 
 
 _PG_SQL: dict[str, str] = {}
+_CURSOR = "saldo.cursor"
 
 
 def _driver(session: Session, sql: str) -> tuple[Any, str]:
-    """A DB-API cursor inside the session's transaction, and ``sql`` in the driver's style."""
+    """A DB-API cursor inside the session's transaction, and ``sql`` in the driver's style.
+
+    One cursor per pooled connection, kept with it and reused (every statement fetches all
+    its rows before the next): making one costs more than a short statement's own work.
+    """
     conn = session.info.get(_CONNECTION) or session.connection()
     if conn.dialect.name != "sqlite":
         sql = _PG_SQL.get(sql) or _PG_SQL.setdefault(sql, sql.replace("?", "%s"))
-    return conn.connection.cursor(), sql
+    pooled = conn.connection
+    dbapi = pooled.dbapi_connection
+    assert dbapi is not None, "a connection in use has its driver connection"
+    kept = pooled.info.get(_CURSOR)
+    if kept is None or kept[0] is not dbapi:
+        kept = pooled.info[_CURSOR] = (dbapi, dbapi.cursor())
+    return kept[1], sql
 
 
 def fetch_all(session: Session, sql: str, params: tuple[Any, ...]) -> list[Any]:
@@ -203,8 +215,6 @@ def fetch_all(session: Session, sql: str, params: tuple[Any, ...]) -> list[Any]:
         return list(cursor.fetchall())
     except Exception as exc:
         raise _wrapped(session, sql, params, exc) from exc
-    finally:
-        cursor.close()
 
 
 def execute(session: Session, sql: str, params: Any, *, many: bool = False) -> int:
@@ -218,8 +228,6 @@ def execute(session: Session, sql: str, params: Any, *, many: bool = False) -> i
         return int(cursor.rowcount)
     except Exception as exc:
         raise _wrapped(session, sql, params, exc) from exc
-    finally:
-        cursor.close()
 
 
 def _wrapped(session: Session, sql: str, params: Any, exc: Exception) -> Exception:
