@@ -143,10 +143,12 @@ def _pg_charge_sql(debits: int, alone: bool) -> str:
         return f"{usage} RETURNING 0, 0"
     answer = " SELECT id, remaining FROM d"
     if alone:
+        # one check for the statement: every debit found enough, and no data alert is due
         answer = (
-            " SELECT d.id, d.remaining FROM ok LEFT JOIN d ON true"
-            " WHERE saldo_require(ok.ok, 'balance changed')"
-            f" AND saldo_require(NOT EXISTS (SELECT 1 FROM d WHERE {_alert_due()}), 'alert due')"
+            ", fine AS (SELECT saldo_require("
+            f"ok.ok AND NOT EXISTS (SELECT 1 FROM d WHERE {_alert_due()}),"
+            " CASE WHEN ok.ok THEN 'alert due' ELSE 'balance changed' END) AS fine FROM ok)"
+            " SELECT d.id, d.remaining FROM fine LEFT JOIN d ON true WHERE fine.fine"
         )
     values = ", ".join(["(%s::bigint, %s::bigint, %s::text)"] * debits)
     return (
