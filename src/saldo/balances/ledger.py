@@ -1,4 +1,6 @@
-"""Every change of a bucket, with its ledger entry, in one place.
+"""Every change of a bucket, with its ledger entry, in one place — but for rated usage,
+whose debits and entries ``charging.bulk`` writes in bulk statements of its own (the same
+conditional debits, the same entries, in the same transaction).
 
 Debits are one conditional UPDATE whose row count is checked: atomic on SQLite and PostgreSQL
 alike, never a read-then-write in Python.

@@ -1,7 +1,8 @@
-"""Writes of rated usage straight through the driver: one ``executemany`` per statement.
+"""Writes of rated usage straight through the driver: one ``executemany`` per statement for
+the CDR import, one statement per event for online charging on PostgreSQL (``charge``).
 
 The CDR import writes hundreds of thousands of rows; compiling a statement per row would
-cost more than rating them, and online charging pays for every statement in latency.
+cost more than rating them, and online charging pays for every round trip in latency.
 """
 
 from __future__ import annotations
