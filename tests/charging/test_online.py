@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
 from saldo.balances.models import LedgerEntry
@@ -12,7 +13,7 @@ from saldo.charging import bulk
 from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.models import UsageRecord
 from saldo.charging.schemas import UsageEvent
-from saldo.charging.service import charge_on_state, charge_online, settle
+from saldo.charging.service import Applied, charge_on_state, charge_online, settle
 from saldo.db import db_time
 from saldo.kit.origin import NETWORK
 from saldo.kit.quantities import GB
@@ -28,6 +29,18 @@ def _event(rt: Runtime, msisdn: str, event_id: str, service: str, quantity: int)
 def _read(rt: Runtime, msisdn: str) -> LineState:
     with rt.read() as session:
         return load_line_state(session, msisdn)[0]
+
+
+def _rated(rt: Runtime, session: Session, state: LineState, event: UsageEvent) -> Applied:
+    """What charging ``event`` on ``state`` would write, rated without any credit."""
+    return settle(
+        state,
+        event,
+        credit=0,
+        source="online",
+        started=db_time(session, event.started_at),
+        rated=db_time(session, rt.clock.now()),
+    )
 
 
 def _counts(rt: Runtime) -> tuple[int, int]:
@@ -70,14 +83,7 @@ def test_a_write_that_finds_a_bucket_changed_gives_everything_back(rt: Runtime) 
     event = _event(rt, msisdn, "iec-short", "data", 2 * GB)
     counts = _counts(rt)
     with rt.transaction() as session:
-        applied = settle(
-            state,
-            event,
-            credit=0,
-            source="online",
-            started=db_time(session, event.started_at),
-            rated=db_time(session, rt.clock.now()),
-        )
+        applied = _rated(rt, session, state, event)
         too_much = state.credit + 1
         entries = [
             *applied.entries,
@@ -173,14 +179,7 @@ def test_a_charge_committed_alone_refuses_itself_whole(rt: Runtime) -> None:
     for alert_due, units in ((True, 130 * GB), (False, 151 * GB)):
         event = _event(rt, msisdn, f"iec-alone-{alert_due}", "data", units)
         with rt.autocommit() as session:
-            applied = settle(
-                state,
-                event,
-                credit=0,
-                source="online",
-                started=db_time(session, event.started_at),
-                rated=db_time(session, rt.clock.now()),
-            )
+            applied = _rated(rt, session, state, event)
             entries = list(applied.entries)
             if not alert_due:  # more than the bucket holds, as if it changed since the read
                 entries[0] = ledger.Entry(state.id, entries[0].bucket_id, "charge", -units, "k")
