@@ -10,11 +10,13 @@ The state of a call travels in the page's address, so a refresh replays the last
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from saldo.channels.menus.service import begin_call, continue_call, menu_for, ussd_request
 from saldo.channels.sms.engine import Inbound, handle_inbound
@@ -143,6 +145,35 @@ def _inputs(text: str) -> list[str]:
     return [part for part in text.split(",") if part][:30]
 
 
+def _step(
+    request: Request,
+    rt: Runtime,
+    *,
+    phone: str,
+    call: str,
+    dialled: str,
+    inputs: str | None,
+    key: str | None,
+    voice: Callable[[Session], object],
+) -> Response:
+    """One step of a call (``voice`` in a unit of work) or of a USSD session (its screen
+    after ``inputs`` and ``key``), then back to the phone; an error is shown on it.
+    ``inputs`` None: the session starts (dialling)."""
+    try:
+        if _is_ussd(rt, dialled):
+            if key:
+                inputs = ",".join([*_inputs(inputs or ""), key])
+            entered = _inputs(inputs or "")
+            _screen(rt, ussd=True, phone=phone, call=call, dialled=dialled, inputs=entered)
+        else:
+            retrying(rt, voice)
+    except SaldoError as exc:
+        return _back(phone, error=exc.message(lang_of(request)))
+    if inputs is None:
+        return _back(phone, call=call, dialled=dialled)
+    return _back(phone, call=call, dialled=dialled, inputs=inputs)
+
+
 def _back(phone: str, **params: str) -> Response:
     return redirect("/demo/phone", phone=phone, **params)
 
@@ -186,26 +217,24 @@ def dial(
     check_anonymous_form(request, rt.settings, csrf)
     call = f"demo-{uuid.uuid4().hex}"
     dialled = number.strip()[:16]
-    try:
-        ussd = _is_ussd(rt, dialled)
-        if ussd:
-            _screen(rt, ussd=True, phone=phone, call=call, dialled=dialled, inputs=[])
-        else:
-            retrying(
-                rt,
-                lambda s: begin_call(
-                    s,
-                    settings=rt.settings,
-                    now=rt.clock.now(),
-                    channel="cli",
-                    call_id=call,
-                    dialled=dialled,
-                    cli=phone,
-                ),
-            )
-    except SaldoError as exc:
-        return _back(phone, error=exc.message(lang_of(request)))
-    return _back(phone, call=call, dialled=dialled)
+    return _step(
+        request,
+        rt,
+        phone=phone,
+        call=call,
+        dialled=dialled,
+        inputs=None,
+        key=None,
+        voice=lambda s: begin_call(
+            s,
+            settings=rt.settings,
+            now=rt.clock.now(),
+            channel="cli",
+            call_id=call,
+            dialled=dialled,
+            cli=phone,
+        ),
+    )
 
 
 @router.post("/phone/key")
@@ -226,24 +255,21 @@ def press(
     given = (key or digits).strip()[:32]
     if not given or any(c not in KEYS for c in given):
         return _back(phone, call=call, dialled=dialled, inputs=inputs)
-    try:
-        ussd = _is_ussd(rt, dialled)
-        if ussd:
-            inputs = ",".join([*_inputs(inputs), given])
-            _screen(rt, ussd=True, phone=phone, call=call, dialled=dialled, inputs=_inputs(inputs))
-        else:
-            retrying(
-                rt,
-                lambda s: continue_call(
-                    s,
-                    settings=rt.settings,
-                    now=rt.clock.now(),
-                    channel="cli",
-                    call_id=call,
-                    step=step,
-                    digits=given,
-                ),
-            )
-    except SaldoError as exc:
-        return _back(phone, error=exc.message(lang_of(request)))
-    return _back(phone, call=call, dialled=dialled, inputs=inputs)
+    return _step(
+        request,
+        rt,
+        phone=phone,
+        call=call,
+        dialled=dialled,
+        inputs=inputs,
+        key=given,
+        voice=lambda s: continue_call(
+            s,
+            settings=rt.settings,
+            now=rt.clock.now(),
+            channel="cli",
+            call_id=call,
+            step=step,
+            digits=given,
+        ),
+    )
