@@ -1,10 +1,12 @@
 """Online charging throughput and latency, next to the raw limit of the same database.
 
-Eight client processes charge one event per transaction (``charge_usage``: rate, conditional
+Eight client processes charge one event per transaction (``charge_online``: rate, conditional
 debit, ledger entries, usage record) against lines of a fresh database. In the same run the
 same processes measure the raw limit: one bare ``UPDATE bucket … WHERE remaining >= n`` plus
 one ledger ``INSERT`` per transaction through the driver, at the same durability (SQLite
-WAL with synchronous=NORMAL; PostgreSQL with its default synchronous_commit=on).
+WAL with synchronous=NORMAL; PostgreSQL with its default synchronous_commit=on). Each
+client warms up, then all start together, so the window measures neither process start-up
+nor one client's imports slowing the others.
 Target on PostgreSQL at 8 clients: >= 50% of the raw limit and p95 <= 5 ms.
 
 Run: .venv/bin/python -m bench.core.online [--seconds 8] [--clients 8] [--lines 2000]
@@ -17,34 +19,76 @@ import multiprocessing as mp
 import os
 import random
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
-from bench.core.common import OUT, add_lines, fresh_runtime, percentiles
+from bench.core.common import OUT, add_lines, fresh_runtime, percentiles, postgres_cpu
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import charge_online
 from saldo.config import Settings
 from saldo.kit.clock import FixedClock
 from saldo.runtime import build_runtime
 
+WARM_UP = 50
+"""Transactions each client runs before the clients start together (connections made,
+statements prepared, the catalogue parsed): both peers are measured in their steady state."""
 
-def _saldo_client(url: str, numbers: list[str], seconds: float, seed: int, now: Any) -> list[float]:
-    rt = build_runtime(Settings(database_url=url), clock=FixedClock(now))
-    rnd = random.Random(seed)
+_start: Any = None
+
+
+def _ready(barrier: Any) -> None:
+    global _start
+    _start = barrier
+
+
+def _measured(seconds: float, one: Callable[[int], None], *, watch_server: bool) -> Measured:
+    """Warm up, wait for every client, then time ``one(n)`` until ``seconds`` have passed.
+
+    ``watch_server``: also measure the CPU the local PostgreSQL server spent meanwhile."""
+    for n in range(-WARM_UP, 0):
+        one(n)
+    _start.wait()
+    server = postgres_cpu() if watch_server else None
+    cpu = time.process_time()
     times: list[float] = []
     deadline = time.perf_counter() + seconds
     n = 0
     while time.perf_counter() < deadline:
-        msisdn = rnd.choice(numbers)
-        event = UsageEvent(f"b{seed}-{n}", msisdn, "sms", "national", now, 1)
-        n += 1
         started = time.perf_counter()
-        charge_online(rt, event=event, now=now, sender="4155")
+        one(n)
         times.append(time.perf_counter() - started)
+        n += 1
+    cpu = time.process_time() - cpu
+    _start.wait()  # every client is done; their server processes are still there to read
+    if server is not None:
+        server = postgres_cpu() - server
+    _start.wait()
+    return Measured(times, cpu, server)
+
+
+class Measured(NamedTuple):
+    times: list[float]
+    """Seconds per transaction."""
+    cpu: float
+    """CPU seconds of the client process."""
+    server: float | None
+    """CPU seconds of the whole PostgreSQL server, watched by one client."""
+
+
+def _saldo_client(url: str, numbers: list[str], seconds: float, seed: int, now: Any) -> Measured:
+    rt = build_runtime(Settings(database_url=url), clock=FixedClock(now))
+    rnd = random.Random(seed)
+
+    def one(n: int) -> None:
+        event = UsageEvent(f"b{seed}-{n}", rnd.choice(numbers), "sms", "national", now, 1)
+        charge_online(rt, event=event, now=now, sender="4155")
+
+    measured = _measured(seconds, one, watch_server=seed == 0 and url.startswith("postgresql"))
     rt.engine.dispose()
-    return times
+    return measured
 
 
-def _raw_client(url: str, wallets: list[int], seconds: float, seed: int, now: Any) -> list[float]:
+def _raw_client(url: str, wallets: list[int], seconds: float, seed: int, now: Any) -> Measured:
     rnd = random.Random(seed)
     if url.startswith("sqlite"):
         import sqlite3
@@ -65,13 +109,10 @@ def _raw_client(url: str, wallets: list[int], seconds: float, seed: int, now: An
         "INSERT INTO ledger_entry (line_id, bucket_id, kind, delta, reference, actor, channel,"
         f" idempotency_key, created_at) VALUES ({', '.join([mark] * 9)})"
     )
-    times: list[float] = []
-    deadline = time.perf_counter() + seconds
-    n = 0
     cur = conn.cursor()
-    while time.perf_counter() < deadline:
+
+    def one(n: int) -> None:
         wallet = rnd.choice(wallets)
-        started = time.perf_counter()
         if begin == "BEGIN IMMEDIATE":
             cur.execute(begin)
         cur.execute(debit, (wallet,))
@@ -79,23 +120,30 @@ def _raw_client(url: str, wallets: list[int], seconds: float, seed: int, now: An
             entry, (0, wallet, "charge", -19, "raw", "bench", "bench", f"raw{seed}-{n}", stamp)
         )
         conn.commit() if begin == "BEGIN" else cur.execute("COMMIT")
-        times.append(time.perf_counter() - started)
-        n += 1
+
+    measured = _measured(seconds, one, watch_server=seed == 0 and begin == "BEGIN")
     conn.close()
-    return times
+    return measured
 
 
-def _run(target: Any, args: list[tuple[Any, ...]]) -> list[list[float]]:
-    with mp.get_context("spawn").Pool(len(args)) as pool:
+def _run(target: Any, args: list[tuple[Any, ...]]) -> list[Measured]:
+    """``target(*a)`` for each ``a`` in a process of its own, all measured in one window."""
+    context = mp.get_context("spawn")
+    barrier = context.Barrier(len(args))
+    with context.Pool(len(args), initializer=_ready, initargs=(barrier,)) as pool:
         return pool.starmap(target, args)
 
 
-def _report(name: str, seconds: float, results: list[list[float]]) -> float:
-    samples = [t for r in results for t in r]
+def _report(name: str, seconds: float, results: list[Measured]) -> float:
+    samples = [t for r in results for t in r.times]
     rate = len(samples) / seconds
     q = percentiles(samples)
+    cpu = sum(r.cpu for r in results) / len(samples) * 1e3
+    server = [r.server for r in results if r.server is not None]
+    on_server = f" + server {server[0] / len(samples) * 1e3:.2f}" if server else ""
     print(
-        f"  {name:<28} {rate:8,.0f} tx/s   p50 {q['p50']:6.2f} ms  p95 {q['p95']:6.2f} ms  p99 {q['p99']:6.2f} ms"
+        f"  {name:<28} {rate:8,.0f} tx/s   p50 {q['p50']:6.2f} ms  p95 {q['p95']:6.2f} ms"
+        f"  p99 {q['p99']:6.2f} ms   CPU per tx: clients {cpu:.2f}{on_server} ms"
     )
     return rate
 

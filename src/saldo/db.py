@@ -91,6 +91,8 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 _CONNECTION = "saldo.connection"
+_IDLE = 0
+"""libpq's PQTRANS_IDLE: a connection between statements, none in flight."""
 READ_TIMEOUT_MS = 2000
 _AUTOCOMMIT: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
@@ -120,11 +122,7 @@ def _autocommit_engine(engine: Engine) -> Engine:
 
 @contextmanager
 def transaction(
-    factory: sessionmaker[Session],
-    *,
-    read_only: bool = False,
-    autocommit: bool = False,
-    bulk: bool = False,
+    factory: sessionmaker[Session], *, read_only: bool = False, bulk: bool = False
 ) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error.
 
@@ -132,13 +130,10 @@ def transaction(
     SQLAlchemy's Core transaction and not the session's own bookkeeping of one (about half as
     much: every balance enquiry and every charge pays it). ``read_only`` units (a balance
     enquiry) do not queue behind SQLite's writers and are one round trip on PostgreSQL.
-    ``autocommit`` (PostgreSQL only) commits every statement by itself. ``bulk`` (SQLite):
-    the commit leaves the WAL checkpoint to ``saldo.checkpoints``.
+    ``bulk`` (SQLite): the commit leaves the WAL checkpoint to ``saldo.checkpoints``.
     """
     engine: Engine = factory.kw["bind"]
-    if autocommit and engine.dialect.name == "sqlite":
-        raise ValueError("autocommit units are for PostgreSQL")
-    each_statement = (read_only or autocommit) and engine.dialect.name != "sqlite"
+    each_statement = read_only and engine.dialect.name != "sqlite"
     if each_statement:
         # one statement is its own consistent snapshot: no BEGIN/COMMIT round trips
         engine = _autocommit_engine(engine)
@@ -154,6 +149,38 @@ def transaction(
                 session.flush()
             finally:
                 session.close()
+
+
+class Link:
+    """A pooled PostgreSQL connection whose statements each commit by themselves, used
+    through ``fetch_all`` and ``execute`` only: for writes that are one statement each
+    (online charging), which a session and a Core connection would cost a third more."""
+
+    __slots__ = ("cursor", "dbapi")
+
+    def __init__(self, cursor: Any, dbapi: Any) -> None:
+        self.cursor = cursor
+        self.dbapi = dbapi
+        """The driver module, whose errors are raised as SQLAlchemy's."""
+
+
+Unit = Session | Link
+"""Where hand-written SQL runs: a unit of work's session, or a ``Link``."""
+
+
+@contextmanager
+def autocommit_link(engine: Engine) -> Iterator[Link]:
+    """A ``Link`` from the pool of autocommit connections to ``engine``'s database."""
+    if engine.dialect.name == "sqlite":
+        raise ValueError("statements committed by themselves are for PostgreSQL")
+    pooled = _autocommit_engine(engine).raw_connection()
+    try:
+        yield Link(_kept_cursor(pooled), engine.dialect.dbapi)
+    finally:
+        driver = pooled.dbapi_connection
+        if driver is None or driver.info.transaction_status != _IDLE:
+            pooled.invalidate()  # interrupted mid-statement or broken: not fit to reuse
+        pooled.close()
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -185,41 +212,46 @@ _PG_SQL: dict[str, str] = {}
 _CURSOR = "saldo.cursor"
 
 
-def _driver(session: Session, sql: str) -> tuple[Any, str]:
-    """A DB-API cursor inside the session's transaction, and ``sql`` in the driver's style.
+def _driver(unit: Unit, sql: str) -> tuple[Any, str]:
+    """A DB-API cursor inside the unit's transaction, and ``sql`` in the driver's style."""
+    if isinstance(unit, Link):
+        cursor = unit.cursor
+    else:
+        conn = unit.info.get(_CONNECTION) or unit.connection()
+        if conn.dialect.name == "sqlite":
+            return _kept_cursor(conn.connection), sql
+        cursor = _kept_cursor(conn.connection)
+    return cursor, _PG_SQL.get(sql) or _PG_SQL.setdefault(sql, sql.replace("?", "%s"))
 
-    One cursor per pooled connection, kept with it and reused (every statement fetches all
-    its rows before the next): making one costs more than a short statement's own work.
-    """
-    conn = session.info.get(_CONNECTION) or session.connection()
-    if conn.dialect.name != "sqlite":
-        sql = _PG_SQL.get(sql) or _PG_SQL.setdefault(sql, sql.replace("?", "%s"))
-    pooled = conn.connection
+
+def _kept_cursor(pooled: Any) -> Any:
+    """The one cursor of a pooled connection, kept with it and reused (every statement
+    fetches all its rows before the next): making one costs more than a short statement."""
     dbapi = pooled.dbapi_connection
     assert dbapi is not None, "a connection in use has its driver connection"
     kept = pooled.info.get(_CURSOR)
     if kept is None or kept[0] is not dbapi:
         kept = pooled.info[_CURSOR] = (dbapi, dbapi.cursor())
-    return kept[1], sql
+    return kept[1]
 
 
-def fetch_all(session: Session, sql: str, params: tuple[Any, ...]) -> list[Any]:
+def fetch_all(unit: Unit, sql: str, params: tuple[Any, ...]) -> list[Any]:
     """Hand-written SQL with ``?`` markers, straight through the driver (hot paths only).
 
     Timestamps come back as the driver gives them: pass them through ``utc``. Driver errors
     are raised as SQLAlchemy's (IntegrityError, OperationalError…), as any other statement's.
     """
-    cursor, sql = _driver(session, sql)
+    cursor, sql = _driver(unit, sql)
     try:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
     except Exception as exc:
-        raise _wrapped(session, sql, params, exc) from exc
+        raise _wrapped(unit, sql, params, exc) from exc
 
 
-def execute(session: Session, sql: str, params: Any, *, many: bool = False) -> int:
+def execute(unit: Unit, sql: str, params: Any, *, many: bool = False) -> int:
     """Hand-written DML through the driver; returns the row count (summed over ``many``)."""
-    cursor, sql = _driver(session, sql)
+    cursor, sql = _driver(unit, sql)
     try:
         if many:
             cursor.executemany(sql, params)
@@ -227,12 +259,12 @@ def execute(session: Session, sql: str, params: Any, *, many: bool = False) -> i
             cursor.execute(sql, params)
         return int(cursor.rowcount)
     except Exception as exc:
-        raise _wrapped(session, sql, params, exc) from exc
+        raise _wrapped(unit, sql, params, exc) from exc
 
 
-def _wrapped(session: Session, sql: str, params: Any, exc: Exception) -> Exception:
+def _wrapped(unit: Unit, sql: str, params: Any, exc: Exception) -> Exception:
     """A driver error as SQLAlchemy raises it, so callers (and ``retrying``) treat it alike."""
-    dbapi = session.get_bind().dialect.dbapi
+    dbapi = unit.dbapi if isinstance(unit, Link) else unit.get_bind().dialect.dbapi
     if dbapi is None or not isinstance(exc, dbapi.Error):
         return exc
     return DBAPIError.instance(sql, params, exc, dbapi.Error)
@@ -254,10 +286,12 @@ def bind_time(dialect: str, moment: datetime) -> Any:
     return moment
 
 
-def dialect_name(session: Session) -> str:
-    conn = session.info.get(_CONNECTION)
-    return str((conn or session.get_bind()).dialect.name)
+def dialect_name(unit: Unit) -> str:
+    if isinstance(unit, Link):
+        return "postgresql"
+    conn = unit.info.get(_CONNECTION)
+    return str((conn or unit.get_bind()).dialect.name)
 
 
-def db_time(session: Session, moment: datetime) -> Any:
-    return bind_time(dialect_name(session), moment)
+def db_time(unit: Unit, moment: datetime) -> Any:
+    return bind_time(dialect_name(unit), moment)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from saldo import migrate
 from saldo.config import Settings, get_settings
-from saldo.db import make_engine, make_sessionmaker, transaction
+from saldo.db import Link, autocommit_link, make_engine, make_sessionmaker, transaction
 from saldo.kit.clock import Clock, FixedClock, SystemClock, parse_instant
 
 T = TypeVar("T")
@@ -41,11 +41,11 @@ class Runtime:
             yield session
 
     @contextmanager
-    def autocommit(self) -> Iterator[Session]:
-        """PostgreSQL: every statement commits by itself, for writes that are one statement
-        each (online charging). Its session must not be used for anything else."""
-        with transaction(self.sessions, autocommit=True) as session:
-            yield session
+    def autocommit(self) -> Iterator[Link]:
+        """PostgreSQL: a connection whose statements each commit by themselves, for writes
+        that are one statement each (online charging)."""
+        with autocommit_link(self.engine) as link:
+            yield link
 
 
 def clock_from_env() -> Clock:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
 from saldo.balances.models import LedgerEntry
@@ -14,7 +13,7 @@ from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.models import UsageRecord
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import Applied, charge_on_state, charge_online, settle
-from saldo.db import db_time
+from saldo.db import Unit, db_time
 from saldo.kit.origin import NETWORK
 from saldo.kit.quantities import GB
 from saldo.notifications.models import OutboxMessage
@@ -31,15 +30,15 @@ def _read(rt: Runtime, msisdn: str) -> LineState:
         return load_line_state(session, msisdn)[0]
 
 
-def _rated(rt: Runtime, session: Session, state: LineState, event: UsageEvent) -> Applied:
+def _rated(rt: Runtime, unit: Unit, state: LineState, event: UsageEvent) -> Applied:
     """What charging ``event`` on ``state`` would write, rated without any credit."""
     return settle(
         state,
         event,
         credit=0,
         source="online",
-        started=db_time(session, event.started_at),
-        rated=db_time(session, rt.clock.now()),
+        started=db_time(unit, event.started_at),
+        rated=db_time(unit, rt.clock.now()),
     )
 
 
@@ -178,19 +177,14 @@ def test_a_charge_committed_alone_refuses_itself_whole(rt: Runtime) -> None:
     counts = _counts(rt)
     for alert_due, units in ((True, 130 * GB), (False, 151 * GB)):
         event = _event(rt, msisdn, f"iec-alone-{alert_due}", "data", units)
-        with rt.autocommit() as session:
-            applied = _rated(rt, session, state, event)
+        with rt.autocommit() as link:
+            applied = _rated(rt, link, state, event)
             entries = list(applied.entries)
             if not alert_due:  # more than the bucket holds, as if it changed since the read
                 entries[0] = ledger.Entry(state.id, entries[0].bucket_id, "charge", -units, "k")
             with pytest.raises(bulk.ChargeRefused) as refused:
-                bulk.charge(
-                    session,
-                    entries,
-                    applied.usage_row,
-                    origin=NETWORK,
-                    now=rt.clock.now(),
-                    alone=True,
+                bulk.charge_alone(
+                    link, entries, applied.usage_row, origin=NETWORK, now=rt.clock.now()
                 )
         assert refused.value.alert_due is alert_due
     assert remaining(snapshot(rt, msisdn), "data") == 150 * GB

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from saldo.catalog.errors import CatalogInvalid, CatalogMissing, UnknownOption, UnknownPlan
 from saldo.catalog.models import CatalogVersion
 from saldo.catalog.schemas import CatalogDocument, Option, Plan
+from saldo.db import Unit, fetch_all
 from saldo.kit.clock import Clock
 
 # Versions never change, so their parsed documents are cached by content checksum (ids can be
@@ -106,16 +107,14 @@ def get_catalog(session: Session, version_id: int | None = None) -> tuple[int, C
     return version_id, document_for(session, version_id=version_id, checksum=checksum)
 
 
-def document_for(session: Session, *, version_id: int, checksum: str) -> CatalogDocument:
+def document_for(unit: Unit, *, version_id: int, checksum: str) -> CatalogDocument:
     """The parsed document of a version whose checksum the caller already read."""
     document = _documents.get(checksum)
     if document is None:
-        text = session.scalar(
-            select(CatalogVersion.document).where(CatalogVersion.id == version_id)
-        )
-        if text is None:
+        rows = fetch_all(unit, "SELECT document FROM catalog_version WHERE id = ?", (version_id,))
+        if not rows:
             raise CatalogMissing()
-        document = CatalogDocument.model_validate(json.loads(text))
+        document = CatalogDocument.model_validate(json.loads(rows[0][0]))
         _documents[checksum] = document
     return document
 

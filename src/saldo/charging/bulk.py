@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from saldo.balances import ledger
 from saldo.balances.errors import BalanceChanged
 from saldo.charging import thresholds
-from saldo.db import dialect_name, execute, fetch_all
+from saldo.db import Link, dialect_name, execute, fetch_all
 from saldo.kit.origin import Origin
 
 USAGE_COLUMNS = (
@@ -87,31 +87,51 @@ def charge(
     *,
     origin: Origin,
     now: datetime,
-    alone: bool = False,
 ) -> dict[int, int] | None:
-    """Debit each entry's bucket by its (negative) delta, write the entries and the usage row.
+    """Debit each entry's bucket by its (negative) delta, write the entries and the usage row,
+    in the caller's transaction.
 
     All or nothing: if a bucket holds less than its entry takes (it changed since the event
     was rated), what was taken is given back, nothing is written and the answer is None.
     Otherwise the answer is each debited bucket's remaining units after the debit.
     On PostgreSQL this is one statement (one round trip); on SQLite, in-process, a few.
-
-    ``alone`` (PostgreSQL, a statement committed by itself): the statement refuses itself
-    instead — ``ChargeRefused`` — when a debit finds too little or a data alert is due.
     """
     if dialect_name(session) == "postgresql":
-        return _charge_pg(session, entries, usage_row, origin=origin, now=now, alone=alone)
-    assert not alone, "a charge committed on its own needs PostgreSQL"
-    after: dict[int, int] = {}
-    for e in entries:
-        rows = fetch_all(session, _DEBIT_RETURNING, (-e.delta, e.bucket_id, -e.delta))
-        if not rows:
-            _give_back(session, entries, after)
-            return None
-        after[e.bucket_id] = int(rows[0][0])
-    ledger.write_entries(session, entries, origin=origin, now=now)
-    insert_usage(session, [usage_row])
-    return after
+        rows = fetch_all(session, *_pg_charge(entries, usage_row, origin, now, alone=False))
+        after = {int(bucket_id): int(left) for bucket_id, left in rows if entries}
+        if len(after) == len(entries):
+            return after
+    else:
+        after = {}
+        for e in entries:
+            rows = fetch_all(session, _DEBIT_RETURNING, (-e.delta, e.bucket_id, -e.delta))
+            if not rows:
+                break
+            after[e.bucket_id] = int(rows[0][0])
+        else:
+            ledger.write_entries(session, entries, origin=origin, now=now)
+            insert_usage(session, [usage_row])
+            return after
+    _give_back(session, entries, after)
+    return None
+
+
+def charge_alone(
+    link: Link,
+    entries: Sequence[ledger.Entry],
+    usage_row: tuple[Any, ...],
+    *,
+    origin: Origin,
+    now: datetime,
+) -> None:
+    """``charge`` as one statement committed by itself (PostgreSQL): it refuses itself whole
+    — ``ChargeRefused`` — when a debit finds too little or a data alert is due."""
+    try:
+        fetch_all(link, *_pg_charge(entries, usage_row, origin, now, alone=True))
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "SD001":
+            raise
+        raise ChargeRefused(alert_due="alert due" in str(exc.orig)) from exc
 
 
 def _give_back(session: Session, entries: Sequence[ledger.Entry], taken: dict[int, int]) -> None:
@@ -166,15 +186,15 @@ def _pg_charge_sql(debits: int, alone: bool) -> str:
     )
 
 
-def _charge_pg(
-    session: Session,
+def _pg_charge(
     entries: Sequence[ledger.Entry],
     usage_row: tuple[Any, ...],
-    *,
     origin: Origin,
     now: datetime,
+    *,
     alone: bool,
-) -> dict[int, int] | None:
+) -> tuple[str, tuple[Any, ...]]:
+    """The one-statement charge and its parameters."""
     params: list[Any] = []
     # one event: one line, one reference, each bucket once (the UPDATE … FROM takes each once)
     assert len({e.bucket_id for e in entries}) == len(entries)
@@ -185,16 +205,4 @@ def _charge_pg(
         first = entries[0]
         params += (first.line_id, first.reference, origin.actor, origin.channel, now)
     params += usage_row
-    try:
-        rows = fetch_all(session, _pg_charge_sql(len(entries), alone), tuple(params))
-    except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) != "SD001":
-            raise
-        raise ChargeRefused(alert_due="alert due" in str(exc.orig)) from exc
-    if not entries:
-        return {}
-    after = {int(bucket_id): int(left) for bucket_id, left in rows}
-    if len(after) == len(entries):
-        return after
-    _give_back(session, entries, after)
-    return None
+    return _pg_charge_sql(len(entries), alone), tuple(params)

@@ -15,7 +15,7 @@ from saldo.catalog.models import CatalogVersion
 from saldo.catalog.schemas import Plan
 from saldo.catalog.service import document_for
 from saldo.charging.rating import BucketState
-from saldo.db import fetch_all, table, utc
+from saldo.db import Unit, fetch_all, table, utc
 from saldo.lines.models import Line
 
 bucket_t = table(Bucket)
@@ -80,14 +80,14 @@ def bucket_rows(session: Session, line_ids: list[int], *, lock: bool) -> list[Ro
 
 
 def build_states(
-    session: Session, lines: Sequence[Sequence[Any]], buckets: Sequence[Sequence[Any]]
+    unit: Unit, lines: Sequence[Sequence[Any]], buckets: Sequence[Sequence[Any]]
 ) -> dict[str, LineState]:
     """LineState by MSISDN, from line rows (LINE_COLUMNS order) and bucket rows (bucket_rows
     order), as SQLAlchemy rows or plain driver tuples."""
     states: dict[int, LineState] = {}
     names: dict[int, dict[str, str]] = {}
     for line_id, msisdn, billing, plan_code, version_id, checksum in lines:
-        document = document_for(session, version_id=version_id, checksum=checksum)
+        document = document_for(unit, version_id=version_id, checksum=checksum)
         plan = document.plan_by_code(plan_code)
         assert plan is not None
         states[line_id] = LineState(line_id, msisdn, billing, plan, 0, 0, [], {})
@@ -108,26 +108,27 @@ def build_states(
 
 
 # One statement for the one-event path (online charging): whether the event was already
-# rated (its usage record), the line and its active buckets.
+# rated (its usage record, looked up once and not once per bucket), the line and its active
+# buckets (in no order: rating orders them).
 _STATE_SQL = (
     "SELECT l.id, l.msisdn, l.billing, l.plan_code, l.catalog_version_id, c.checksum,"
     " b.id, b.line_id, b.service, b.zone, b.source_code, b.unlimited, b.total, b.remaining,"
     " b.valid_from, b.expires_at,"
     " u.covered, u.billed_units, u.charge_cents, u.credit_cents, u.unpaid_cents"
-    " FROM line l JOIN catalog_version c ON c.id = l.catalog_version_id"
+    " FROM (SELECT 1) AS one LEFT JOIN usage_record u ON u.event_id = ?"
+    " CROSS JOIN line l JOIN catalog_version c ON c.id = l.catalog_version_id"
     " JOIN bucket b ON b.line_id = l.id AND b.status = 'active'"
-    " LEFT JOIN usage_record u ON u.event_id = ?"
-    " WHERE l.msisdn = ? ORDER BY b.id"
+    " WHERE l.msisdn = ?"
 )
 
 
 def load_line_state(
-    session: Session, msisdn: str, *, event_id: str = ""
+    unit: Unit, msisdn: str, *, event_id: str = ""
 ) -> tuple[LineState, tuple[int, int, int, int, int] | None]:
     """The line's state, and the rated figures of ``event_id`` if it was already charged."""
-    rows = fetch_all(session, _STATE_SQL, (event_id, msisdn))
+    rows = fetch_all(unit, _STATE_SQL, (event_id, msisdn))
     if not rows:
         raise LineNotFound(msisdn)
-    states = build_states(session, [rows[0][:6]], [r[6:16] for r in rows])
+    states = build_states(unit, [rows[0][:6]], [r[6:16] for r in rows])
     rated = rows[0][16:21]
     return states[msisdn], (None if rated[0] is None else tuple(rated))

@@ -13,7 +13,7 @@ from saldo.charging import bulk, thresholds
 from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.rating import Rating, Usage, rate
 from saldo.charging.schemas import UsageEvent, UsageResult
-from saldo.db import db_time
+from saldo.db import Unit, db_time
 from saldo.kit.origin import NETWORK, Origin
 from saldo.runtime import Runtime, retryable, retrying
 
@@ -130,14 +130,15 @@ def charge_online(
     alert too). Elsewhere, and after such a refusal, ``charge_usage`` in a transaction.
     """
     if runtime.engine.dialect.name == "postgresql":
-        with runtime.autocommit() as session:
+        with runtime.autocommit() as link:
             for _ in range(8):
-                state, rated = load_line_state(session, event.msisdn, event_id=event.event_id)
+                state, rated = load_line_state(link, event.msisdn, event_id=event.event_id)
                 if rated is not None:
                     return UsageResult(event.event_id, event.msisdn, *rated, replayed=True)
+                applied = _settled(link, state, event, now, source="online")
                 try:
-                    result = charge_on_state(
-                        session, state, event, now=now, sender=sender, origin=origin, alone=True
+                    bulk.charge_alone(
+                        link, applied.entries, applied.usage_row, origin=origin, now=now
                     )
                 except bulk.ChargeRefused as refused:
                     if refused.alert_due:
@@ -147,12 +148,19 @@ def charge_online(
                     if not retryable(exc):  # a lost race: replay or deadlock
                         raise
                     continue
-                assert result is not None
-                return result
+                return _result(event, applied)
     return retrying(
         runtime,
         lambda session: charge_usage(session, event=event, now=now, sender=sender, origin=origin),
     )
+
+
+def _settled(
+    unit: Unit, state: LineState, event: UsageEvent, now: datetime, *, source: str
+) -> Applied:
+    """``settle`` on the credit ``state`` read, with the instants as ``unit`` binds them."""
+    started, rated = db_time(unit, event.started_at), db_time(unit, now)
+    return settle(state, event, credit=state.credit, source=source, started=started, rated=rated)
 
 
 def charge_on_state(
@@ -164,30 +172,23 @@ def charge_on_state(
     sender: str,
     origin: Origin,
     source: str = "online",
-    alone: bool = False,
 ) -> UsageResult | None:
     """Rate ``event`` on ``state`` (read before, maybe in another unit) and write it.
 
     None when a bucket no longer holds what ``state`` said: nothing was written, read again.
-    Alerts are judged on what the buckets really held, not on ``state``. ``alone``: see
-    ``bulk.charge`` (the caller's unit commits each statement by itself).
+    Alerts are judged on what the buckets really held, not on ``state``.
     """
-    applied = settle(
-        state,
-        event,
-        credit=state.credit,
-        source=source,
-        started=db_time(session, event.started_at),
-        rated=db_time(session, now),
-    )
-    after = bulk.charge(
-        session, applied.entries, applied.usage_row, origin=origin, now=now, alone=alone
-    )
+    applied = _settled(session, state, event, now, source=source)
+    after = bulk.charge(session, applied.entries, applied.usage_row, origin=origin, now=now)
     if after is None:
         return None
     draws = applied.rating.draws
     before = {bucket_id: after[bucket_id] + units for bucket_id, units in draws}
     notify_thresholds(session, state=state, draws=draws, sender=sender, now=now, before=before)
+    return _result(event, applied)
+
+
+def _result(event: UsageEvent, applied: Applied) -> UsageResult:
     r = applied.rating
     return UsageResult(
         event.event_id,

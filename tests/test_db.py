@@ -1,0 +1,57 @@
+"""Units of work and links: what hand-written statements run in."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from saldo.db import _autocommit_engine, autocommit_link, fetch_all
+from saldo.runtime import Runtime
+from tests.factories import make_line
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_a_link_whose_connection_broke_is_not_handed_out_again(rt: Runtime) -> None:
+    with rt.autocommit() as link:
+        pid = fetch_all(link, "SELECT pg_backend_pid()", ())[0][0]
+        with rt.read() as session:
+            session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(OperationalError):
+            fetch_all(link, "SELECT 1", ())
+    idle = _autocommit_engine(rt.engine).pool.checkedin()  # type: ignore[attr-defined]
+    with ExitStack() as links:
+        for _ in range(idle + 1):  # every connection the pool holds, and one more
+            link = links.enter_context(rt.autocommit())
+            assert fetch_all(link, "SELECT pg_backend_pid()", ())[0][0] != pid
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_a_link_commits_each_statement_and_raises_driver_errors_as_sqlalchemy_does(
+    rt: Runtime,
+) -> None:
+    first, second = make_line(rt), make_line(rt)
+    rename = "UPDATE line SET msisdn = ? WHERE msisdn = ? RETURNING id"
+    with rt.autocommit() as link:
+        with pytest.raises(IntegrityError):
+            fetch_all(link, rename, (second, first))
+        assert fetch_all(
+            link, "UPDATE line SET pin_hash = 'x' WHERE msisdn = ? RETURNING id", (first,)
+        )
+        other = fetch_all(link, rename, ("+393479999999", second))
+        with rt.read() as session:  # each statement committed by itself, seen at once
+            renamed = session.scalar(text("SELECT id FROM line WHERE msisdn = '+393479999999'"))
+            assert (renamed,) == other[0]
+            pins = session.scalar(text("SELECT count(*) FROM line WHERE pin_hash = 'x'"))
+            assert pins == 1
+
+
+def test_a_link_is_postgresql_only(rt: Runtime) -> None:
+    if rt.engine.dialect.name == "postgresql":
+        with autocommit_link(rt.engine) as link:
+            assert fetch_all(link, "SELECT 1", ()) == [(1,)]
+    else:
+        with pytest.raises(ValueError, match="PostgreSQL"), autocommit_link(rt.engine):
+            pass
