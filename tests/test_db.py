@@ -2,30 +2,57 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import ExitStack
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from saldo.db import _autocommit_engine, autocommit_link, fetch_all
+from saldo.db import Link, autocommit_link, fetch_all
 from saldo.runtime import Runtime
 from tests.factories import make_line
 
 
+def _backend(link: Link) -> int:
+    return int(fetch_all(link, "SELECT pg_backend_pid()", ())[0][0])
+
+
+def _alive(rt: Runtime, pid: int) -> bool:
+    with rt.read() as session:
+        found = session.scalar(
+            text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p"), {"p": pid}
+        )
+    return bool(found)
+
+
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
-def test_a_link_whose_connection_broke_is_not_handed_out_again(rt: Runtime) -> None:
+def test_a_link_waits_for_the_next_unit_and_one_that_broke_is_dropped(rt: Runtime) -> None:
     with rt.autocommit() as link:
-        pid = fetch_all(link, "SELECT pg_backend_pid()", ())[0][0]
+        pid = _backend(link)
+    with rt.autocommit() as link:
+        assert _backend(link) == pid  # the same connection, kept between units
         with rt.read() as session:
             session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         with pytest.raises(OperationalError):
             fetch_all(link, "SELECT 1", ())
-    idle = _autocommit_engine(rt.engine).pool.checkedin()  # type: ignore[attr-defined]
     with ExitStack() as links:
-        for _ in range(idle + 1):  # every connection the pool holds, and one more
-            link = links.enter_context(rt.autocommit())
-            assert fetch_all(link, "SELECT pg_backend_pid()", ())[0][0] != pid
+        for _ in range(rt.engine.pool.size() + 1):  # type: ignore[attr-defined]
+            assert _backend(links.enter_context(rt.autocommit())) != pid
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_disposing_of_the_engine_closes_the_waiting_links(rt: Runtime) -> None:
+    with rt.autocommit() as link:
+        pid = _backend(link)
+    rt.engine.dispose()
+    for _ in range(200):  # the server process ends a moment after the client hangs up
+        if not _alive(rt, pid):
+            break
+        time.sleep(0.01)
+    assert not _alive(rt, pid)
+    with rt.autocommit() as link:
+        assert _backend(link) != pid
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)

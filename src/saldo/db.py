@@ -8,6 +8,7 @@ entry point opens ``transaction()`` and it commits (or rolls back) once.
 from __future__ import annotations
 
 import weakref
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
@@ -152,14 +153,17 @@ def transaction(
 
 
 class Link:
-    """A pooled PostgreSQL connection whose statements each commit by themselves, used
-    through ``fetch_all`` and ``execute`` only: for writes that are one statement each
-    (online charging), which a session and a Core connection would cost a third more."""
+    """A PostgreSQL connection whose statements each commit by themselves, used through
+    ``fetch_all`` and ``execute`` only: for writes that are one statement each (online
+    charging), which a session, a Core connection and a pool checkout would cost a third
+    more."""
 
-    __slots__ = ("cursor", "dbapi")
+    __slots__ = ("cursor", "dbapi", "pooled")
 
-    def __init__(self, cursor: Any, dbapi: Any) -> None:
-        self.cursor = cursor
+    def __init__(self, pooled: Any, dbapi: Any) -> None:
+        self.pooled = pooled
+        """Checked out of the autocommit pool for as long as the link lives."""
+        self.cursor = _kept_cursor(pooled)
         self.dbapi = dbapi
         """The driver module, whose errors are raised as SQLAlchemy's."""
 
@@ -167,20 +171,49 @@ class Link:
 Unit = Session | Link
 """Where hand-written SQL runs: a unit of work's session, or a ``Link``."""
 
+_LINKS: weakref.WeakKeyDictionary[Engine, deque[Link]] = weakref.WeakKeyDictionary()
+
 
 @contextmanager
 def autocommit_link(engine: Engine) -> Iterator[Link]:
-    """A ``Link`` from the pool of autocommit connections to ``engine``'s database."""
+    """A ``Link`` to ``engine``'s database, kept for the next unit when done with.
+
+    Links wait between units in a list of their own, their connections still checked out:
+    a checkout from SQLAlchemy's pool and back costs more than either statement of an online
+    charge. At most the pool's size wait; one left mid-statement or broken is dropped.
+    """
     if engine.dialect.name == "sqlite":
         raise ValueError("statements committed by themselves are for PostgreSQL")
-    pooled = _autocommit_engine(engine).raw_connection()
+    idle = _LINKS.get(engine)
+    if idle is None:
+        idle = _LINKS[engine] = deque()
+        event.listen(engine, "engine_disposed", lambda *_: _drop_all(idle))
     try:
-        yield Link(_kept_cursor(pooled), engine.dialect.dbapi)
+        link = idle.pop()
+    except IndexError:
+        link = Link(_autocommit_engine(engine).raw_connection(), engine.dialect.dbapi)
+    try:
+        yield link
     finally:
-        driver = pooled.dbapi_connection
+        driver = link.pooled.dbapi_connection
         if driver is None or driver.info.transaction_status != _IDLE:
-            pooled.invalidate()  # interrupted mid-statement or broken: not fit to reuse
-        pooled.close()
+            link.pooled.invalidate()  # interrupted mid-statement or broken: not fit to reuse
+            link.pooled.close()
+        elif len(idle) < engine.pool.size():  # type: ignore[attr-defined]
+            idle.append(link)
+        else:
+            link.pooled.close()
+
+
+def _drop_all(idle: deque[Link]) -> None:
+    """Close the waiting links' connections: their pool is being disposed of."""
+    while True:
+        try:
+            link = idle.pop()
+        except IndexError:
+            return
+        link.pooled.invalidate()
+        link.pooled.close()
 
 
 class UtcDateTime(TypeDecorator[datetime]):
