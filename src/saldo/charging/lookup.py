@@ -107,28 +107,34 @@ def build_states(
     return {s.msisdn: s for s in states.values()}
 
 
-# One statement for the one-event path (online charging): whether the event was already
-# rated (its usage record, looked up once and not once per bucket), the line and its active
-# buckets (in no order: rating orders them).
-_STATE_SQL = (
+# One statement for the one-event path: the line and its active buckets (in no order: rating
+# orders them), and with an event id whether that event was already rated (its usage record,
+# looked up once and not once per bucket).
+_LINE_SQL = (
     "SELECT l.id, l.msisdn, l.billing, l.plan_code, l.catalog_version_id, c.checksum,"
     " b.id, b.line_id, b.service, b.zone, b.source_code, b.unlimited, b.total, b.remaining,"
-    " b.valid_from, b.expires_at,"
-    " u.covered, u.billed_units, u.charge_cents, u.credit_cents, u.unpaid_cents"
-    " FROM (SELECT 1) AS one LEFT JOIN usage_record u ON u.event_id = ?"
-    " CROSS JOIN line l JOIN catalog_version c ON c.id = l.catalog_version_id"
+    " b.valid_from, b.expires_at{rated}"
+    " FROM {usage}line l JOIN catalog_version c ON c.id = l.catalog_version_id"
     " JOIN bucket b ON b.line_id = l.id AND b.status = 'active'"
     " WHERE l.msisdn = ?"
+)
+_STATE_SQL = _LINE_SQL.format(rated="", usage="")
+_STATE_AND_RATED_SQL = _LINE_SQL.format(
+    rated=", u.covered, u.billed_units, u.charge_cents, u.credit_cents, u.unpaid_cents",
+    usage="(SELECT 1) AS one LEFT JOIN usage_record u ON u.event_id = ? CROSS JOIN ",
 )
 
 
 def load_line_state(
-    unit: Unit, msisdn: str, *, event_id: str = ""
+    unit: Unit, msisdn: str, *, event_id: str | None = None
 ) -> tuple[LineState, tuple[int, int, int, int, int] | None]:
     """The line's state, and the rated figures of ``event_id`` if it was already charged."""
-    rows = fetch_all(unit, _STATE_SQL, (event_id, msisdn))
+    if event_id is None:
+        rows = fetch_all(unit, _STATE_SQL, (msisdn,))
+    else:
+        rows = fetch_all(unit, _STATE_AND_RATED_SQL, (event_id, msisdn))
     if not rows:
         raise LineNotFound(msisdn)
     states = build_states(unit, [rows[0][:6]], [r[6:16] for r in rows])
     rated = rows[0][16:21]
-    return states[msisdn], (None if rated[0] is None else tuple(rated))
+    return states[msisdn], (None if not rated or rated[0] is None else tuple(rated))

@@ -125,14 +125,16 @@ def charge_online(
     On PostgreSQL it is two statements, each committed by itself: the read of the line, and
     one statement that debits, writes the ledger entries and the usage record — or refuses
     itself whole when a bucket changed since the read (read again and rate again), when the
-    event was charged meanwhile (its unique event id: the next read answers the first
-    result), or when a data alert is due (charged then in a transaction that writes the
-    alert too). Elsewhere, and after such a refusal, ``charge_usage`` in a transaction.
+    event was charged before (its unique event id: the next read looks for the usage record
+    and answers the first result), or when a data alert is due (charged then in a
+    transaction that writes the alert too). Elsewhere, and after such a refusal,
+    ``charge_usage`` in a transaction.
     """
     if runtime.engine.dialect.name == "postgresql":
+        replay: str | None = None  # a replay is met by the usage record's unique event id
         with runtime.autocommit() as link:
             for _ in range(8):
-                state, rated = load_line_state(link, event.msisdn, event_id=event.event_id)
+                state, rated = load_line_state(link, event.msisdn, event_id=replay)
                 if rated is not None:
                     return UsageResult(event.event_id, event.msisdn, *rated, replayed=True)
                 applied = _settled(link, state, event, now, source="online")
@@ -147,6 +149,7 @@ def charge_online(
                 except (IntegrityError, OperationalError) as exc:
                     if not retryable(exc):  # a lost race: replay or deadlock
                         raise
+                    replay = event.event_id
                     continue
                 return _result(event, applied)
     return retrying(
