@@ -6,7 +6,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -40,12 +40,10 @@ class Runtime:
         with transaction(self.sessions, read_only=True) as session:
             yield session
 
-    @contextmanager
-    def autocommit(self) -> Iterator[Link]:
+    def autocommit(self) -> AbstractContextManager[Link]:
         """PostgreSQL: a connection whose statements each commit by themselves, for writes
         that are one statement each (online charging)."""
-        with autocommit_link(self.engine) as link:
-            yield link
+        return autocommit_link(self.engine)
 
 
 def clock_from_env() -> Clock:
