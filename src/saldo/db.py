@@ -180,7 +180,8 @@ def autocommit_link(engine: Engine) -> Iterator[Link]:
 
     Links wait between units in a list of their own, their connections still checked out:
     a checkout from SQLAlchemy's pool and back costs more than either statement of an online
-    charge. At most the pool's size wait; one left mid-statement or broken is dropped.
+    charge. At most the pool's size wait; when one is left mid-statement or broken, it and
+    the waiting ones are dropped.
     """
     if engine.dialect.name == "sqlite":
         raise ValueError("statements committed by themselves are for PostgreSQL")
@@ -197,8 +198,11 @@ def autocommit_link(engine: Engine) -> Iterator[Link]:
     finally:
         driver = link.pooled.dbapi_connection
         if driver is None or driver.info.transaction_status != _IDLE:
-            link.pooled.invalidate()  # interrupted mid-statement or broken: not fit to reuse
+            # interrupted mid-statement or broken: not fit to reuse, and if the server went
+            # away the waiting links are broken too (each would fail a charge to find out)
+            link.pooled.invalidate()
             link.pooled.close()
+            _drop_all(idle)
         elif len(idle) < engine.pool.size():  # type: ignore[attr-defined]
             idle.append(link)
         else:
@@ -206,7 +210,7 @@ def autocommit_link(engine: Engine) -> Iterator[Link]:
 
 
 def _drop_all(idle: deque[Link]) -> None:
-    """Close the waiting links' connections: their pool is being disposed of."""
+    """Close the waiting links' connections."""
     while True:
         try:
             link = idle.pop()
