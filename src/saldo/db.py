@@ -255,9 +255,9 @@ def _driver(unit: Unit, sql: str) -> tuple[Any, str]:
         cursor = unit.cursor
     else:
         conn = unit.info.get(_CONNECTION) or unit.connection()
-        if conn.dialect.name == "sqlite":
-            return _kept_cursor(conn.connection), sql
         cursor = _kept_cursor(conn.connection)
+        if conn.dialect.name == "sqlite":
+            return cursor, sql
     return cursor, _PG_SQL.get(sql) or _PG_SQL.setdefault(sql, sql.replace("?", "%s"))
 
 

@@ -98,7 +98,7 @@ def charge(
     """
     if dialect_name(session) == "postgresql":
         rows = fetch_all(session, *_pg_charge(entries, usage_row, origin, now, alone=False))
-        after = {int(bucket_id): int(left) for bucket_id, left in rows if entries}
+        after = {int(bucket_id): int(left) for bucket_id, left in rows} if entries else {}
         if len(after) == len(entries):
             return after
     else:
