@@ -167,6 +167,11 @@ class Link:
         self.dbapi = dbapi
         """The driver module, whose errors are raised as SQLAlchemy's."""
 
+    def lost(self) -> bool:
+        """Whether the connection is gone (the server went away or cut it off)."""
+        driver = self.pooled.dbapi_connection
+        return driver is None or bool(driver.closed or driver.broken)
+
 
 Unit = Session | Link
 """Where hand-written SQL runs: a unit of work's session, or a ``Link``."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from saldo.balances import ledger
 from saldo.balances.models import LedgerEntry
@@ -13,7 +13,7 @@ from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.models import UsageRecord
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import Applied, charge_on_state, charge_online, settle
-from saldo.db import Unit, db_time
+from saldo.db import Unit, db_time, fetch_all
 from saldo.kit.origin import NETWORK
 from saldo.kit.quantities import GB
 from saldo.notifications.models import OutboxMessage
@@ -189,4 +189,26 @@ def test_a_charge_committed_alone_refuses_itself_whole(rt: Runtime) -> None:
         assert refused.value.alert_due is alert_due
     assert remaining(snapshot(rt, msisdn), "data") == 150 * GB
     assert _counts(rt) == counts
+    assert _consistent(rt)
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_a_charge_that_finds_its_connection_cut_is_made_once_on_a_new_one(rt: Runtime) -> None:
+    msisdn = make_line(rt, plan="BASE", credit="5")
+    charge_online(
+        rt, event=_event(rt, msisdn, "iec-before", "sms", 1), now=rt.clock.now(), sender="4155"
+    )
+    with rt.autocommit() as link:  # the link that charged, waiting for the next charge
+        pid = fetch_all(link, "SELECT pg_backend_pid()", ())[0][0]
+    with rt.read() as session:  # as if the server had restarted
+        session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    credit, counts = snapshot(rt, msisdn).credit_cents, _counts(rt)
+
+    result = charge_online(
+        rt, event=_event(rt, msisdn, "iec-cut", "sms", 2), now=rt.clock.now(), sender="4155"
+    )
+
+    assert not result.replayed and result.credit_cents == 38
+    assert snapshot(rt, msisdn).credit_cents == credit - 38
+    assert _counts(rt) == (counts[0] + 1, counts[1] + 1)
     assert _consistent(rt)

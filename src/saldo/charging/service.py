@@ -13,7 +13,7 @@ from saldo.charging import bulk, thresholds
 from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.rating import Rating, Usage, rate
 from saldo.charging.schemas import UsageEvent, UsageResult
-from saldo.db import Unit, db_time
+from saldo.db import Link, Unit, db_time
 from saldo.kit.origin import NETWORK, Origin
 from saldo.runtime import Runtime, retryable, retrying
 
@@ -127,35 +127,52 @@ def charge_online(
     itself whole when a bucket changed since the read (read again and rate again), when the
     event was charged before (its unique event id: the next read looks for the usage record
     and answers the first result), or when a data alert is due (charged then in a
-    transaction that writes the alert too). Elsewhere, and after such a refusal,
-    ``charge_usage`` in a transaction.
+    transaction that writes the alert too). A connection the server cut is replaced once:
+    the event is read again, so one the server had already committed is answered as a
+    replay. Elsewhere, and after such a refusal, ``charge_usage`` in a transaction.
     """
     if runtime.engine.dialect.name == "postgresql":
-        replay: str | None = None  # a replay is met by the usage record's unique event id
-        with runtime.autocommit() as link:
-            for _ in range(8):
-                state, rated = load_line_state(link, event.msisdn, event_id=replay)
-                if rated is not None:
-                    return UsageResult(event.event_id, event.msisdn, *rated, replayed=True)
-                applied = _settled(link, state, event, now, source="online")
+        for _ in range(2):  # once more on a new connection if the server cut this one
+            with runtime.autocommit() as link:
                 try:
-                    bulk.charge_alone(
-                        link, applied.entries, applied.usage_row, origin=origin, now=now
-                    )
-                except bulk.ChargeRefused as refused:
-                    if refused.alert_due:
-                        break
-                    continue
-                except (IntegrityError, OperationalError) as exc:
-                    if not retryable(exc):  # a lost race: replay or deadlock
+                    charged = _charge_alone(link, event=event, now=now, origin=origin)
+                except OperationalError:
+                    if not link.lost():
                         raise
-                    replay = event.event_id
                     continue
-                return _result(event, applied)
+            if charged is not None:
+                return charged
+            break
     return retrying(
         runtime,
         lambda session: charge_usage(session, event=event, now=now, sender=sender, origin=origin),
     )
+
+
+def _charge_alone(
+    link: Link, *, event: UsageEvent, now: datetime, origin: Origin
+) -> UsageResult | None:
+    """``charge_online``'s statements committed by themselves; None: charge it in a
+    transaction instead (a data alert is due, or the buckets kept changing)."""
+    replay: str | None = None  # a replay is met by the usage record's unique event id
+    for _ in range(8):
+        state, rated = load_line_state(link, event.msisdn, event_id=replay)
+        if rated is not None:
+            return UsageResult(event.event_id, event.msisdn, *rated, replayed=True)
+        applied = _settled(link, state, event, now, source="online")
+        try:
+            bulk.charge_alone(link, applied.entries, applied.usage_row, origin=origin, now=now)
+        except bulk.ChargeRefused as refused:
+            if refused.alert_due:
+                return None
+            continue
+        except (IntegrityError, OperationalError) as exc:
+            if not retryable(exc):  # a lost race: replay or deadlock
+                raise
+            replay = event.event_id
+            continue
+        return _result(event, applied)
+    return None
 
 
 def _settled(
