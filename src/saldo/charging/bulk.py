@@ -1,5 +1,6 @@
 """Writes of rated usage straight through the driver: one ``executemany`` per statement for
-the CDR import, one statement per event for online charging on PostgreSQL (``charge``).
+the CDR import, one statement per event on PostgreSQL (``charge`` in the caller's
+transaction, ``charge_alone`` committed by itself for online charging).
 
 The CDR import writes hundreds of thousands of rows; compiling a statement per row would
 cost more than rating them, and online charging pays for every round trip in latency.
