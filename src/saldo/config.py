@@ -97,6 +97,11 @@ class Settings(BaseSettings):
     catalog_file: str = "catalog/demo.toml"
     demo: bool = False
     log_level: str = "INFO"
+    retention_days: int = Field(
+        default=180,
+        ge=1,
+        description="days the worker keeps SMS received and messages sent (inbox included)",
+    )
     smpp: SmppSettings = Field(default_factory=SmppSettings)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)

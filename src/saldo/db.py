@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     DateTime,
     Dialect,
     Engine,
@@ -24,7 +25,9 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     create_engine,
+    delete,
     event,
+    select,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -248,6 +251,23 @@ class UtcDateTime(TypeDecorator[datetime]):
 def table(model: type[Base]) -> Table:
     """The Core table of a mapped class, for set-based statements on hot paths."""
     return cast(Table, model.__table__)
+
+
+PURGE_BATCH = 1000
+
+
+def delete_head(
+    session: Session, t: Table, spent: ColumnElement[bool], *, batch: int = PURGE_BATCH
+) -> int:
+    """Delete the rows ``spent`` matches among the ``batch`` oldest (lowest ids) of ``t``.
+
+    For purging tables written in time order: a pass reads ``batch`` rows whatever the
+    table's size and needs no index on the timestamp; rows still in use at the head wait
+    until they are spent too. Returns the rows deleted.
+    """
+    head = select(t.c.id).order_by(t.c.id).limit(batch)
+    result = session.execute(delete(t).where(t.c.id.in_(head.scalar_subquery()), spent))
+    return int(getattr(result, "rowcount", 0))
 
 
 _PG_SQL: dict[str, str] = {}

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 import structlog
 
+from saldo.channels.menus import store as menus
+from saldo.channels.sms import repository as sms
+from saldo.channels.web import housekeeping as web
 from saldo.charging import renewals
 from saldo.charging.reservations import expire_reservations
 from saldo.kit.origin import WORKER
@@ -19,7 +23,14 @@ log = structlog.get_logger(__name__)
 def run_once(rt: Runtime, *, transport: Transport | None = None) -> dict[str, int]:
     """One pass over everything due at the runtime's clock."""
     now = rt.clock.now()
-    report = {"renewed": 0, "expired": 0, "reservations": 0, "warned": 0, "sent": 0}
+    report = {
+        "renewed": 0,
+        "expired": 0,
+        "reservations": 0,
+        "warned": 0,
+        "sent": 0,
+        "purged": 0,
+    }
     while True:
         with rt.transaction() as session:
             due = renewals.due_renewals(session, now=now, limit=200)
@@ -40,7 +51,28 @@ def run_once(rt: Runtime, *, transport: Transport | None = None) -> dict[str, in
         report["warned"] = renewals.warn_renewals(session, now=now)
     if transport is not None:
         report["sent"] = deliver(rt, transport)
+    report["purged"] = purge(rt, now=now)
     return report
+
+
+def purge(rt: Runtime, *, now: datetime) -> int:
+    """Delete what has served its purpose: SMS received and messages sent (the in-app inbox
+    too) after ``retention_days``; call and sign-in state, PIN failures and login codes' messages
+    once they can no longer be used or counted. Ledger, usage records and top-ups are never
+    deleted. In batches, each in a transaction of its own; returns the rows deleted."""
+    kept = timedelta(days=rt.settings.retention_days)
+    total = 0
+    while True:
+        with rt.transaction() as session:
+            deleted = (
+                sms.purge(session, now=now, kept=kept)  # an SMS's parts before its message
+                + outbox.purge(session, now=now, kept=kept)
+                + menus.purge(session, now=now)
+                + web.purge(session, now=now)
+            )
+        total += deleted
+        if not deleted:
+            return total
 
 
 def deliver(rt: Runtime, transport: Transport, *, channel: str | None = None) -> int:

@@ -7,15 +7,19 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from saldo.db import dialect_name, table
+from saldo.db import PURGE_BATCH, dialect_name, table
 from saldo.notifications.models import OutboxMessage
 
 outbox_t = table(OutboxMessage)
 MAX_ATTEMPTS = 8
+FINAL = ("sent", "delivered", "failed")
+SECRET_TOPICS = ("otp",)
+"""Messages that carry a secret (a login code): worth nothing after minutes, kept a day."""
+SECRET_KEPT = timedelta(days=1)
 
 
 class Transport(Protocol):
@@ -144,3 +148,20 @@ def mark_delivery(session: Session, *, external_id: str, delivered: bool) -> boo
         .values(status="delivered" if delivered else "failed")
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def spent(now: datetime, *, kept: timedelta, batch: int = PURGE_BATCH) -> Select[tuple[int]]:
+    """Ids of messages done with (sent, delivered or failed) for longer than ``kept`` — those
+    carrying a secret for longer than a day — among the ``batch`` oldest of the outbox."""
+    head = select(outbox_t.c.id).order_by(outbox_t.c.id).limit(batch).scalar_subquery()
+    old = outbox_t.c.created_at < now - kept
+    secret = and_(outbox_t.c.topic.in_(SECRET_TOPICS), outbox_t.c.created_at < now - SECRET_KEPT)
+    return select(outbox_t.c.id).where(
+        outbox_t.c.id.in_(head), outbox_t.c.status.in_(FINAL), or_(old, secret)
+    )
+
+
+def purge(session: Session, *, now: datetime, kept: timedelta) -> int:
+    """Delete what ``spent`` names (the messages' SMS parts must be gone first)."""
+    result = session.execute(delete(outbox_t).where(outbox_t.c.id.in_(spent(now, kept=kept))))
+    return int(getattr(result, "rowcount", 0))

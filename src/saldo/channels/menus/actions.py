@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -14,24 +14,16 @@ from sqlalchemy.orm import Session
 from saldo.catalog.schemas import CatalogDocument
 from saldo.channels.menus.definitions import PIN_ATTEMPTS
 from saldo.channels.menus.engine import INVALID, Action, Dialog
-from saldo.channels.menus.models import PinFailure
 from saldo.channels.menus.speech import PromptContext
+from saldo.channels.menus.store import PIN_LOCK_FAILURES, PIN_LOCK_WINDOW, pin_failure_t
 from saldo.channels.sms import texts
 from saldo.config import Settings
-from saldo.db import table
 from saldo.kit.clock import to_rome
 from saldo.kit.errors import InvalidInput
 from saldo.kit.msisdn import normalize_msisdn
 from saldo.lines.models import Line
 from saldo.lines.pin import verify_pin
 from saldo.notifications.service import enqueue
-
-PIN_LOCK_FAILURES = 6
-"""Wrong PINs for one number, over all calls, that suspend PIN access to it..."""
-PIN_LOCK_WINDOW = timedelta(hours=24)
-"""...for this long after the last of them."""
-
-pin_failure_t = table(PinFailure)
 
 
 @dataclass

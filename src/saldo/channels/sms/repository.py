@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, case, select, update
+from sqlalchemy import bindparam, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from saldo.channels.sms.models import SmsFlood, SmsInbound, SmsSubmit
-from saldo.db import dialect_name, table
+from saldo.db import delete_head, dialect_name, table
 from saldo.notifications import service as outbox
 from saldo.notifications.models import OutboxMessage
 
@@ -213,3 +213,17 @@ def settle(session: Session, *, outbox_message_id: int) -> None:
         outbox.mark_delivery(session, external_id=first, delivered=False)
     elif len(rows) == rows[0].parts and all(r.delivered for r in rows):
         outbox.mark_delivery(session, external_id=first, delivered=True)
+
+
+def purge(session: Session, *, now: datetime, kept: timedelta) -> int:
+    """Delete the parts of the messages the outbox is about to purge, any receipt older than
+    ``kept`` (one that never met its part, too), and inbound messages older than ``kept``."""
+    cutoff = now - kept
+    parts = session.execute(
+        delete(submit_t).where(
+            submit_t.c.outbox_message_id.in_(outbox.spent(now, kept=kept).scalar_subquery())
+        )
+    )
+    stray = delete_head(session, submit_t, submit_t.c.receipt_at < cutoff)
+    inbound = delete_head(session, inbound_t, inbound_t.c.received_at < cutoff)
+    return int(getattr(parts, "rowcount", 0)) + stray + inbound

@@ -20,11 +20,12 @@ from saldo.charging.models import UsageRecord
 from saldo.db import fetch_all
 from saldo.kit.clock import to_rome
 from saldo.notifications.models import OutboxMessage
+from saldo.notifications.service import SECRET_TOPICS
 from saldo.payments.models import Topup
 from saldo.payments.order_models import TopupOrder
 
 SERVICES = ("voice", "sms", "mms", "data")
-PRIVATE_TOPICS = ("otp",)
+PRIVATE_TOPICS = SECRET_TOPICS
 """Login codes are not kept in the inbox (``_LINE_INFO`` counts unread messages the same way)."""
 
 

@@ -1,0 +1,178 @@
+"""The worker deletes what has served its purpose, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Table, func, select
+
+from saldo.balances.models import LedgerEntry
+from saldo.channels.menus import store as menus
+from saldo.channels.menus.models import MenuSession, PinFailure
+from saldo.channels.sms import repository as sms
+from saldo.channels.sms.engine import Inbound, handle_inbound
+from saldo.channels.sms.models import SmsInbound, SmsSubmit
+from saldo.channels.web import auth
+from saldo.channels.web.models import LoginCode, WebSession
+from saldo.charging.models import UsageRecord
+from saldo.config import SmsSettings
+from saldo.db import PURGE_BATCH, table
+from saldo.kit.clock import FixedClock
+from saldo.lines.models import Line
+from saldo.notifications import service as outbox
+from saldo.notifications.models import OutboxMessage
+from saldo.runtime import Runtime
+from saldo.worker import run_once
+from tests.factories import make_line, use
+
+TABLES = {
+    "sms_inbound": table(SmsInbound),
+    "sms_submit": table(SmsSubmit),
+    "outbox": table(OutboxMessage),
+    "menu_session": table(MenuSession),
+    "pin_failure": table(PinFailure),
+    "login_code": table(LoginCode),
+    "web_session": table(WebSession),
+}
+
+
+def _later(clock: FixedClock, by: timedelta) -> None:
+    clock.set(clock.now() + by)
+
+
+def _ids(rt: Runtime, t: Table) -> set[int]:
+    with rt.transaction() as session:
+        return set(session.scalars(select(t.c.id)))
+
+
+def _count(rt: Runtime, t: Table) -> int:
+    with rt.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(t)) or 0)
+
+
+def _everything(rt: Runtime, clock: FixedClock) -> dict[str, set[int]]:
+    """One of each kind of row the worker purges, made at the clock's time; their ids."""
+    msisdn = make_line(rt)
+    use(rt, msisdn, service="sms", quantity=1)
+    now = clock.now()
+    with rt.transaction() as session:
+        line_id = session.scalar(select(Line.id).where(Line.msisdn == msisdn))
+        assert line_id is not None
+        handle_inbound(
+            session,
+            message=Inbound(sender=msisdn, recipient="4155", text="SALDO", ref="smpp:1"),
+            now=now,
+            settings=SmsSettings(),
+        )
+        auth.request_code(session, msisdn=msisdn, now=now, secret="s" * 32)
+        auth.open_session(
+            session, line_id=line_id, kind="browser", now=now, lifetime=timedelta(hours=12)
+        )
+        menus.insert_session(
+            session,
+            channel="ussd",
+            key="u-1",
+            menu="ussd",
+            step=0,
+            msisdn=msisdn,
+            dialog="{}",
+            reply="{}",
+            now=now,
+        )
+        session.execute(
+            menus.pin_failure_t.insert().values(
+                msisdn=msisdn, channel="twilio", session_key="CA1", created_at=now
+            )
+        )
+    with rt.transaction() as session:  # the reply and the login code go out
+        reply, code = outbox.claim_due(session, now=now)
+        assert (reply.topic, code.topic) == ("sms_reply", "otp")
+        sms.record_sent(session, sent=[(reply.id, ["smsc-1"])], now=now)
+        sms.record_receipt(
+            session, smsc_message_id="smsc-1", state="DELIVRD", delivered=True, now=now
+        )
+        outbox.mark_sent(session, message_id=code.id, external_id="gw-2", now=now)
+        # a receipt for nothing we sent, and a message that never went out
+        sms.record_receipt(
+            session, smsc_message_id="smsc-x", state="DELIVRD", delivered=True, now=now
+        )
+        outbox.enqueue(session, recipient=msisdn, body="in attesa", topic="renewal", now=now)
+    return {name: _ids(rt, t) for name, t in TABLES.items()}
+
+
+def _left(rt: Runtime, made: dict[str, set[int]]) -> dict[str, int]:
+    """How many of the rows ``made`` are still there, by kind."""
+    return {name: len(made[name] & _ids(rt, t)) for name, t in TABLES.items()}
+
+
+def test_each_kind_of_row_goes_when_it_is_spent_and_money_never_goes(
+    rt: Runtime, clock: FixedClock
+) -> None:
+    made = _everything(rt, clock)
+    assert {name: len(ids) for name, ids in made.items()} == {
+        "sms_inbound": 1,
+        "sms_submit": 2,  # the reply's part and the stray receipt
+        "outbox": 3,  # the reply, the login code, the message still waiting
+        "menu_session": 1,
+        "pin_failure": 1,
+        "login_code": 1,
+        "web_session": 1,
+    }
+    money = (_count(rt, table(LedgerEntry)), _count(rt, table(UsageRecord)))
+
+    _later(clock, timedelta(hours=23))
+    run_once(rt)
+    assert _left(rt, made) == {name: len(ids) for name, ids in made.items()}
+
+    _later(clock, timedelta(days=1, hours=1))  # sign-in, calls, PINs and the code are spent
+    assert run_once(rt)["purged"] == 5
+    assert _left(rt, made) == {
+        "sms_inbound": 1,
+        "sms_submit": 2,
+        "outbox": 2,
+        "menu_session": 0,
+        "pin_failure": 0,
+        "login_code": 0,
+        "web_session": 0,
+    }
+
+    _later(clock, timedelta(days=rt.settings.retention_days - 2))  # a day short of retention
+    run_once(rt)
+    assert _left(rt, made)["sms_inbound"] == 1
+
+    _later(clock, timedelta(days=1, seconds=1))
+    run_once(rt)
+    assert _left(rt, made) == {
+        "sms_inbound": 0,
+        "sms_submit": 0,
+        "outbox": 1,  # never sent: never purged
+        "menu_session": 0,
+        "pin_failure": 0,
+        "login_code": 0,
+        "web_session": 0,
+    }
+    ledger, usage = money
+    assert _count(rt, table(UsageRecord)) == usage
+    assert _count(rt, table(LedgerEntry)) >= ledger  # renewals since added entries, none went
+
+
+@pytest.mark.parametrize("rows", [PURGE_BATCH * 2 + 7])
+def test_a_pass_purges_batch_after_batch_until_none_is_left(
+    rt: Runtime, clock: FixedClock, rows: int
+) -> None:
+    with rt.transaction() as session:
+        for n in range(rows):
+            sms.claim_inbound(
+                session,
+                ref=f"smpp:{n}",
+                sender="+393471234567",
+                recipient="4155",
+                text="SALDO",
+                command="summary",
+                outcome="replied",
+                now=clock.now(),
+            )
+    _later(clock, timedelta(days=rt.settings.retention_days, seconds=1))
+    assert run_once(rt)["purged"] == rows
+    assert _count(rt, TABLES["sms_inbound"]) == 0
