@@ -85,13 +85,14 @@ def _everything(rt: Runtime, clock: FixedClock) -> dict[str, set[int]]:
                 msisdn=msisdn, channel="twilio", session_key="CA1", created_at=now
             )
         )
-    with rt.transaction() as session:  # the reply and the login code go out
-        reply, code = outbox.claim_due(session, now=now)
-        assert (reply.topic, code.topic) == ("sms_reply", "otp")
-        sms.record_sent(session, sent=[(reply.id, ["smsc-1"])], now=now)
+    with rt.transaction() as session:  # the reply, the login code and an alert go out
+        outbox.enqueue(session, recipient=msisdn, body="80%", topic="threshold", now=now)
+        reply, code, alert = outbox.claim_due(session, now=now)
+        assert (reply.topic, code.topic, alert.topic) == ("sms_reply", "otp", "threshold")
+        sms.record_sent(session, sent=[(reply.id, ["smsc-1"]), (alert.id, ["smsc-2"])], now=now)
         sms.record_receipt(
             session, smsc_message_id="smsc-1", state="DELIVRD", delivered=True, now=now
-        )
+        )  # the alert's receipt never comes
         outbox.mark_sent(session, message_id=code.id, external_id="gw-2", now=now)
         # a receipt for nothing we sent, and a message that never went out
         sms.record_receipt(
@@ -112,8 +113,8 @@ def test_each_kind_of_row_goes_when_it_is_spent_and_money_never_goes(
     made = _everything(rt, clock)
     assert {name: len(ids) for name, ids in made.items()} == {
         "sms_inbound": 1,
-        "sms_submit": 2,  # the reply's part and the stray receipt
-        "outbox": 3,  # the reply, the login code, the message still waiting
+        "sms_submit": 3,  # the reply's part, the alert's, the stray receipt
+        "outbox": 4,  # the reply, the login code, the alert, the message still waiting
         "menu_session": 1,
         "pin_failure": 1,
         "login_code": 1,
@@ -129,8 +130,8 @@ def test_each_kind_of_row_goes_when_it_is_spent_and_money_never_goes(
     assert run_once(rt)["purged"] == 5
     assert _left(rt, made) == {
         "sms_inbound": 1,
-        "sms_submit": 2,
-        "outbox": 2,
+        "sms_submit": 3,
+        "outbox": 3,
         "menu_session": 0,
         "pin_failure": 0,
         "login_code": 0,

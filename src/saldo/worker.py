@@ -64,9 +64,10 @@ def purge(rt: Runtime, *, now: datetime) -> int:
     total = 0
     while True:
         with rt.transaction() as session:
+            messages = outbox.spent(session, now=now, kept=kept)
             deleted = (
-                sms.purge(session, now=now, kept=kept)  # an SMS's parts before its message
-                + outbox.purge(session, now=now, kept=kept)
+                sms.purge(session, now=now, kept=kept, messages=messages)  # parts first
+                + outbox.purge(session, ids=messages)
                 + menus.purge(session, now=now)
                 + web.purge(session, now=now)
             )

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -150,18 +150,21 @@ def mark_delivery(session: Session, *, external_id: str, delivered: bool) -> boo
     return bool(getattr(result, "rowcount", 0))
 
 
-def spent(now: datetime, *, kept: timedelta, batch: int = PURGE_BATCH) -> Select[tuple[int]]:
+def spent(session: Session, *, now: datetime, kept: timedelta) -> list[int]:
     """Ids of messages done with (sent, delivered or failed) for longer than ``kept`` — those
-    carrying a secret for longer than a day — among the ``batch`` oldest of the outbox."""
-    head = select(outbox_t.c.id).order_by(outbox_t.c.id).limit(batch).scalar_subquery()
+    carrying a secret for longer than a day — among the oldest of the outbox."""
+    head = select(outbox_t.c.id).order_by(outbox_t.c.id).limit(PURGE_BATCH).scalar_subquery()
     old = outbox_t.c.created_at < now - kept
     secret = and_(outbox_t.c.topic.in_(SECRET_TOPICS), outbox_t.c.created_at < now - SECRET_KEPT)
-    return select(outbox_t.c.id).where(
+    query = select(outbox_t.c.id).where(
         outbox_t.c.id.in_(head), outbox_t.c.status.in_(FINAL), or_(old, secret)
     )
+    return list(session.scalars(query))
 
 
-def purge(session: Session, *, now: datetime, kept: timedelta) -> int:
-    """Delete what ``spent`` names (the messages' SMS parts must be gone first)."""
-    result = session.execute(delete(outbox_t).where(outbox_t.c.id.in_(spent(now, kept=kept))))
+def purge(session: Session, *, ids: Sequence[int]) -> int:
+    """Delete the messages ``spent`` named (their SMS parts must be gone first)."""
+    if not ids:
+        return 0
+    result = session.execute(delete(outbox_t).where(outbox_t.c.id.in_(ids)))
     return int(getattr(result, "rowcount", 0))

@@ -6,7 +6,7 @@ parameters, rather than once per call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -215,15 +215,13 @@ def settle(session: Session, *, outbox_message_id: int) -> None:
         outbox.mark_delivery(session, external_id=first, delivered=True)
 
 
-def purge(session: Session, *, now: datetime, kept: timedelta) -> int:
-    """Delete the parts of the messages the outbox is about to purge, any receipt older than
+def purge(session: Session, *, now: datetime, kept: timedelta, messages: Sequence[int]) -> int:
+    """Delete the parts of the outbox ``messages`` about to be purged, any receipt older than
     ``kept`` (one that never met its part, too), and inbound messages older than ``kept``."""
     cutoff = now - kept
-    parts = session.execute(
-        delete(submit_t).where(
-            submit_t.c.outbox_message_id.in_(outbox.spent(now, kept=kept).scalar_subquery())
-        )
-    )
+    parts = 0
+    if messages:
+        result = session.execute(delete(submit_t).where(submit_t.c.outbox_message_id.in_(messages)))
+        parts = int(getattr(result, "rowcount", 0))
     stray = delete_head(session, submit_t, submit_t.c.receipt_at < cutoff)
-    inbound = delete_head(session, inbound_t, inbound_t.c.received_at < cutoff)
-    return int(getattr(parts, "rowcount", 0)) + stray + inbound
+    return parts + stray + delete_head(session, inbound_t, inbound_t.c.received_at < cutoff)
