@@ -18,7 +18,15 @@ import sys
 import time
 from pathlib import Path
 
-from bench.core.common import OUT, ROOT, START, add_lines, fresh_runtime, msisdn
+from bench.core.common import (
+    OUT,
+    ROOT,
+    START,
+    add_lines,
+    fresh_runtime,
+    machine_speed,
+    msisdn,
+)
 
 HEADER = ["event_id", "msisdn", "service", "zone", "started_at", "quantity", "destination"]
 
@@ -97,6 +105,7 @@ def main() -> None:
     url = f"sqlite:///{db}"
     now = START.isoformat()
     load = os.getloadavg()[0]
+    print(f"machine: {machine_speed()}")
     elapsed, cpu, summary, peak_kb = run_import(url, cdr, now)
     rate = summary["rated"] / elapsed
     print(f"first run:  {summary} in {elapsed:.1f}s (load average before: {load:.2f})")

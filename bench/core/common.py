@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -85,6 +86,24 @@ def percentiles(samples: Sequence[float]) -> dict[str, float]:
     ordered = sorted(samples)
     q = statistics.quantiles(ordered, n=100, method="inclusive")
     return {"p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000}
+
+
+def machine_speed(repeat: int = 7) -> str:
+    """How fast the shared machine runs Python just now: the CPU time of a fixed workload
+    (median of ``repeat``), to tell a slow phase of the machine from a slow build."""
+
+    def work() -> int:
+        counts: dict[int, int] = {}
+        for i in range(200_000):
+            counts[i & 1023] = counts.get(i & 1023, 0) + i * i % 7
+        return len(counts)
+
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        work()
+        times.append(time.process_time() - started)
+    return f"reference workload {statistics.median(times) * 1e3:.0f} ms of CPU (less is faster)"
 
 
 def postgres_cpu() -> float:

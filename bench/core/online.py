@@ -27,7 +27,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from bench.core.common import OUT, add_lines, fresh_runtime, percentiles, postgres_cpu
+from bench.core.common import (
+    OUT,
+    add_lines,
+    fresh_runtime,
+    machine_speed,
+    percentiles,
+    postgres_cpu,
+)
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import charge_online
 from saldo.config import Settings
@@ -229,7 +236,7 @@ def main() -> None:
             wallets = list(session.scalars(select(Bucket.id).where(Bucket.service == "credit")))
         now = rt.clock.now()
         rt.engine.dispose()
-        print(f"{name}:")
+        print(f"{name}: machine {machine_speed()}")
         raws: list[Figures] = []
         ours: list[Figures] = []
         for n in range(args.rounds):

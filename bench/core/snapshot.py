@@ -10,7 +10,7 @@ import os
 import random
 import time
 
-from bench.core.common import OUT, clone_lines, fresh_runtime, percentiles
+from bench.core.common import OUT, clone_lines, fresh_runtime, machine_speed, percentiles
 from saldo.balances.service import get_snapshot
 from saldo.runtime import Runtime
 
@@ -49,6 +49,7 @@ def main() -> None:
         numbers = clone_lines(rt, count=args.lines)
         print(f"{name}: {len(numbers):,} lines stored in {time.perf_counter() - started:.0f}s")
         measure(rt, numbers, 500)  # warm the caches
+        print(f"{name}: machine {machine_speed()}")
         figures = measure(rt, numbers, args.samples)
         print(
             f"{name}: snapshot (one read transaction, {args.samples} random lines) "
