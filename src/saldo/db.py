@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.selectable import ScalarSelect
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -256,6 +257,11 @@ def table(model: type[Base]) -> Table:
 PURGE_BATCH = 1000
 
 
+def head_ids(t: Table, *, batch: int = PURGE_BATCH) -> ScalarSelect[Any]:
+    """The ids of the ``batch`` oldest rows (lowest ids) of ``t``, as a subquery."""
+    return select(t.c.id).order_by(t.c.id).limit(batch).scalar_subquery()
+
+
 def delete_head(
     session: Session, t: Table, spent: ColumnElement[bool], *, batch: int = PURGE_BATCH
 ) -> int:
@@ -265,8 +271,7 @@ def delete_head(
     table's size and needs no index on the timestamp; rows still in use at the head wait
     until they are spent too. Returns the rows deleted.
     """
-    head = select(t.c.id).order_by(t.c.id).limit(batch)
-    result = session.execute(delete(t).where(t.c.id.in_(head.scalar_subquery()), spent))
+    result = session.execute(delete(t).where(t.c.id.in_(head_ids(t, batch=batch)), spent))
     return int(getattr(result, "rowcount", 0))
 
 

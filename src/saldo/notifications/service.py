@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from saldo.db import PURGE_BATCH, dialect_name, table
+from saldo.db import dialect_name, head_ids, table
 from saldo.notifications.models import OutboxMessage
 
 outbox_t = table(OutboxMessage)
@@ -153,11 +153,10 @@ def mark_delivery(session: Session, *, external_id: str, delivered: bool) -> boo
 def spent(session: Session, *, now: datetime, kept: timedelta) -> list[int]:
     """Ids of messages done with (sent, delivered or failed) for longer than ``kept`` — those
     carrying a secret for longer than a day — among the oldest of the outbox."""
-    head = select(outbox_t.c.id).order_by(outbox_t.c.id).limit(PURGE_BATCH).scalar_subquery()
     old = outbox_t.c.created_at < now - kept
     secret = and_(outbox_t.c.topic.in_(SECRET_TOPICS), outbox_t.c.created_at < now - SECRET_KEPT)
     query = select(outbox_t.c.id).where(
-        outbox_t.c.id.in_(head), outbox_t.c.status.in_(FINAL), or_(old, secret)
+        outbox_t.c.id.in_(head_ids(outbox_t)), outbox_t.c.status.in_(FINAL), or_(old, secret)
     )
     return list(session.scalars(query))
 
