@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import Table, func, select
 
 from saldo.balances.models import LedgerEntry
@@ -23,7 +24,7 @@ from saldo.lines.models import Line
 from saldo.notifications import service as outbox
 from saldo.notifications.models import OutboxMessage
 from saldo.runtime import Runtime
-from saldo.worker import run_once
+from saldo.worker import purge, run_once
 from tests.factories import make_line, use
 
 TABLES = {
@@ -158,12 +159,15 @@ def test_each_kind_of_row_goes_when_it_is_spent_and_money_never_goes(
     assert _count(rt, table(LedgerEntry)) >= ledger  # renewals since added entries, none went
 
 
-@pytest.mark.parametrize("rows", [PURGE_BATCH * 2 + 7])
-def test_a_pass_purges_batch_after_batch_until_none_is_left(
-    rt: Runtime, clock: FixedClock, rows: int
-) -> None:
+BACKLOG = PURGE_BATCH * 2 + 7
+
+
+def _backlog(rt: Runtime, clock: FixedClock) -> int:
+    """``BACKLOG`` SMS received and as many answers sent, one part each, all past retention
+    once the clock moves on; the rows made."""
+    now = clock.now()
     with rt.transaction() as session:
-        for n in range(rows):
+        for n in range(BACKLOG):
             sms.claim_inbound(
                 session,
                 ref=f"smpp:{n}",
@@ -172,8 +176,36 @@ def test_a_pass_purges_batch_after_batch_until_none_is_left(
                 text="SALDO",
                 command="summary",
                 outcome="replied",
-                now=clock.now(),
+                now=now,
             )
+            outbox.enqueue(session, recipient="+393471234567", body="ok", topic="reply", now=now)
+        claimed = outbox.claim_due(session, now=now, limit=BACKLOG)
+        sms.record_sent(session, sent=[(m.id, [f"smsc-{m.id}"]) for m in claimed], now=now)
     _later(clock, timedelta(days=rt.settings.retention_days, seconds=1))
-    assert run_once(rt)["purged"] == rows
-    assert _count(rt, TABLES["sms_inbound"]) == 0
+    return BACKLOG * 3
+
+
+def _left_anywhere(rt: Runtime) -> int:
+    return sum(_count(rt, TABLES[name]) for name in ("sms_inbound", "sms_submit", "outbox"))
+
+
+def test_a_pass_purges_batch_after_batch_until_none_is_left(rt: Runtime, clock: FixedClock) -> None:
+    made = _backlog(rt, clock)
+    assert run_once(rt)["purged"] == made
+    assert _left_anywhere(rt) == 0
+
+
+def test_two_workers_purging_at_once_fail_nothing_and_delete_each_row_once(
+    rt: Runtime, clock: FixedClock
+) -> None:
+    made = _backlog(rt, clock)
+    start = threading.Barrier(2)
+
+    def worker() -> int:
+        start.wait()
+        return purge(rt, now=clock.now())
+
+    with ThreadPoolExecutor(2) as pool:
+        counts = [f.result() for f in [pool.submit(worker), pool.submit(worker)]]
+    assert sum(counts) == made
+    assert _left_anywhere(rt) == 0
