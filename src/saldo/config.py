@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from saldo.kit.errors import InvalidInput
 
 
 def _section(prefix: str) -> SettingsConfigDict:
@@ -111,7 +113,26 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
 
 
+class InvalidSettings(InvalidInput):
+    code = "invalid_settings"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process's settings, read once."""
-    return Settings()
+    """The process's settings, read once; a bad value is named by its variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        prefixes = {
+            cls.__name__: cls.model_config.get("env_prefix", "")
+            for cls in (Settings, *(f.annotation for f in Settings.model_fields.values()))
+            if isinstance(cls, type) and issubclass(cls, BaseSettings)
+        }
+        bad = "; ".join(
+            f"{prefixes.get(exc.title, '')}{'_'.join(map(str, e['loc'])).upper()}"
+            f" = {e.get('input')!r}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise InvalidSettings(
+            f"impostazione non valida: {bad}", f"invalid setting: {bad}"
+        ) from None

@@ -141,3 +141,32 @@ def test_schema_behind_is_refused_when_auto_migrate_is_off(tmp_path: Path) -> No
         text=True,
     )
     assert done.returncode == 6 and "run 'saldo db upgrade'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SALDO_RETENTION_DAYS", "0", "greater than or equal to 1"),
+        ("SALDO_SMPP_PORT", "abc", "valid integer"),  # a setting of a section
+    ],
+)
+def test_a_bad_setting_is_named_with_what_was_expected(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    env = {
+        **os.environ,
+        "SALDO_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "SALDO_LANG": "en",
+        variable: value,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "saldo.cli", "worker", "--once"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert f"invalid setting: {variable} = '{value}': " in done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.db").exists()  # refused before anything was touched
