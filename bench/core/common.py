@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import time
@@ -59,6 +60,16 @@ def _bench_database(url: str) -> str:
             conn.execute(text("CREATE DATABASE saldo_bench"))
     admin.dispose()
     return base.set(database="saldo_bench").render_as_string(hide_password=False)
+
+
+def add_pg_option(parser: argparse.ArgumentParser) -> None:
+    """``--pg``: the PostgreSQL server to measure (``SALDO_BENCH_PG``, else the local one)."""
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "SALDO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+    )
 
 
 def msisdn(i: int) -> str:

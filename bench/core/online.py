@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import os
 import random
 import statistics
 import time
@@ -30,6 +29,7 @@ from typing import Any, NamedTuple
 from bench.core.common import (
     OUT,
     add_lines,
+    add_pg_option,
     fresh_runtime,
     machine_speed,
     percentiles,
@@ -212,12 +212,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--lines", type=int, default=2000)
-    parser.add_argument(
-        "--pg",
-        default=os.environ.get(
-            "SALDO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        ),
-    )
+    add_pg_option(parser)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     print(

@@ -11,13 +11,12 @@ Run: .venv/bin/python -m bench.core.purge [--rows 1000000]
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from datetime import timedelta
 
 from sqlalchemy import insert
 
-from bench.core.common import OUT, fresh_runtime, machine_speed
+from bench.core.common import OUT, add_pg_option, fresh_runtime, machine_speed
 from saldo.channels.sms.models import SmsInbound
 from saldo.db import table
 from saldo.worker import purge
@@ -26,12 +25,7 @@ from saldo.worker import purge
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument(
-        "--pg",
-        default=os.environ.get(
-            "SALDO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        ),
-    )
+    add_pg_option(parser)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     inbound = table(SmsInbound)

@@ -6,11 +6,17 @@ Run: .venv/bin/python -m bench.core.snapshot [--lines N] [--samples N] [--pg URL
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import time
 
-from bench.core.common import OUT, clone_lines, fresh_runtime, machine_speed, percentiles
+from bench.core.common import (
+    OUT,
+    add_pg_option,
+    clone_lines,
+    fresh_runtime,
+    machine_speed,
+    percentiles,
+)
 from saldo.balances.service import get_snapshot
 from saldo.runtime import Runtime
 
@@ -32,12 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=5_000)
-    parser.add_argument(
-        "--pg",
-        default=os.environ.get(
-            "SALDO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        ),
-    )
+    add_pg_option(parser)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     for name, url in (

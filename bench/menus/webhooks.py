@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 from twilio.request_validator import RequestValidator
 
-from bench.core.common import OUT, ROOT, clone_lines, fresh_runtime, percentiles
+from bench.core.common import OUT, ROOT, add_pg_option, clone_lines, fresh_runtime, percentiles
 from bench.menus._server import GATEWAY, TOKEN
 
 KEYS = ["1", "3", "*", "2", "7", "0", "1"]  # details, offer, repeat, SMS, invalid, English…
@@ -174,12 +174,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="calls each caller makes")
     parser.add_argument("--lines", type=int, default=2_000)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
-    parser.add_argument(
-        "--pg",
-        default=os.environ.get(
-            "SALDO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        ),
-    )
+    add_pg_option(parser)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"{args.calls} concurrent calls, {os.cpu_count()} CPUs, one uvicorn worker")
