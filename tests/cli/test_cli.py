@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import DEMO_CATALOG, ROOT
+from tests.factories import DEMO_CATALOG
 
 
 @pytest.fixture
@@ -22,10 +22,12 @@ def saldo(tmp_path: Path):  # type: ignore[no-untyped-def]
         "SALDO_LANG": "en",
     }
 
-    def run(*args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, expect: int = 0, settings: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [sys.executable, "-m", "saldo.cli", *args],
-            env=env,
+            env={**env, **(settings or {})},
             cwd=tmp_path,
             capture_output=True,
             text=True,
@@ -126,20 +128,8 @@ def test_errors_are_clear_with_exit_codes(
     assert message in done.stderr
 
 
-def test_schema_behind_is_refused_when_auto_migrate_is_off(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "SALDO_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-        "SALDO_AUTO_MIGRATE": "0",
-        "SALDO_LANG": "en",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "saldo.cli", "balance", "3471234567"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+def test_schema_behind_is_refused_when_auto_migrate_is_off(saldo) -> None:  # type: ignore[no-untyped-def]
+    done = saldo("balance", "3471234567", expect=6, settings={"SALDO_AUTO_MIGRATE": "0"})
     assert done.returncode == 6 and "run 'saldo db upgrade'" in done.stderr
 
 
@@ -150,23 +140,11 @@ def test_schema_behind_is_refused_when_auto_migrate_is_off(tmp_path: Path) -> No
         ("SALDO_SMPP_PORT", "abc", "valid integer"),  # a setting of a section
     ],
 )
-def test_a_bad_setting_is_named_with_what_was_expected(
-    tmp_path: Path, variable: str, value: str, message: str
+def test_a_bad_setting_is_named_with_what_was_expected(  # type: ignore[no-untyped-def]
+    saldo, tmp_path: Path, variable: str, value: str, message: str
 ) -> None:
-    env = {
-        **os.environ,
-        "SALDO_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-        "SALDO_LANG": "en",
-        variable: value,
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "saldo.cli", "worker", "--once"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    done = saldo("worker", "--once", expect=2, settings={variable: value})
     assert done.returncode == 2, done.stderr
     assert f"invalid setting: {variable} = '{value}': " in done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
-    assert not (tmp_path / "x.db").exists()  # refused before anything was touched
+    assert not (tmp_path / "cli.db").exists()  # refused before anything was touched
