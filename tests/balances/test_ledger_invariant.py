@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from saldo.balances.errors import InsufficientCredit
 from saldo.balances.service import ledger_mismatches
-from saldo.charging.errors import ReservationClosed
-from saldo.charging.reservations import commit_reservation, reserve
 from saldo.kit.clock import FixedClock
-from saldo.kit.errors import SaldoError
-from saldo.kit.origin import CLI
-from saldo.lines.service import add_option, change_plan, remove_option
-from saldo.payments.service import top_up
 from saldo.runtime import Runtime
-from saldo.worker import run_once
 from tests.conftest import START, _empty
-from tests.factories import load_demo_catalog, make_line, snapshot, use
-
-operation = st.one_of(
-    st.tuples(
-        st.just("use"),
-        st.sampled_from(["voice", "sms", "mms", "data"]),
-        st.sampled_from(["national", "eu", "international", "world"]),
-        st.integers(0, 60 * 1024**3),
-    ),
-    st.tuples(st.just("topup"), st.sampled_from([500, 1000, 2500]), st.integers(0, 3)),
-    st.tuples(
-        st.just("option"),
-        st.sampled_from(["GIGA_EXTRA_10", "GIGA_EXTRA_50", "MONDO_100"]),
-        st.booleans(),
-    ),
-    st.tuples(
-        st.just("plan"), st.sampled_from(["GIGA150", "SMART50", "BASE", "GIGA200"]), st.booleans()
-    ),
-    st.tuples(st.just("time"), st.integers(1, 40), st.just(0)),
-    st.tuples(st.just("session"), st.integers(1, 900), st.integers(0, 1200)),
-)
+from tests.factories import load_demo_catalog, make_line, snapshot
+from tests.operations import apply, operation
 
 
 @settings(
@@ -58,68 +29,7 @@ def test_ledger_explains_every_bucket(
     load_demo_catalog(rt)
     msisdn = make_line(rt, plan=plan, credit=credit)
     for n, op in enumerate(ops):
-        kind = op[0]
-        try:
-            if kind == "use":
-                use(
-                    rt,
-                    msisdn,
-                    service=str(op[1]),
-                    zone=str(op[2]),
-                    quantity=int(op[3]) if op[1] == "data" else int(op[3]) % 5000,
-                )  # type: ignore[call-overload]
-            elif kind == "topup":
-                with rt.transaction() as s:
-                    top_up(
-                        s,
-                        msisdn=msisdn,
-                        amount_cents=int(op[1]),
-                        ref=f"r{op[2]}-{op[1]}",
-                        clock=rt.clock,
-                        origin=CLI,
-                    )  # type: ignore[call-overload]
-            elif kind == "option":
-                with rt.transaction() as s:
-                    (add_option if op[2] else remove_option)(
-                        s, msisdn=msisdn, option_code=str(op[1]), clock=rt.clock, origin=CLI
-                    )
-            elif kind == "plan":
-                with rt.transaction() as s:
-                    change_plan(
-                        s,
-                        msisdn=msisdn,
-                        plan_code=str(op[1]),
-                        at_renewal=bool(op[2]),
-                        clock=rt.clock,
-                        origin=CLI,
-                    )
-            elif kind == "time":
-                clock.set(clock.now() + timedelta(days=int(op[1])))  # type: ignore[call-overload]
-                run_once(rt)
-            else:
-                with rt.transaction() as s:
-                    reserve(
-                        s,
-                        session_id=f"s{n}",
-                        msisdn=msisdn,
-                        service="voice",
-                        zone="national",
-                        quantity=int(op[1]),
-                        now=clock.now(),
-                    )  # type: ignore[call-overload]
-                with rt.transaction() as s:
-                    commit_reservation(
-                        s,
-                        session_id=f"s{n}",
-                        msisdn=msisdn,
-                        used=int(op[2]),
-                        now=clock.now(),
-                        sender="4155",
-                    )  # type: ignore[call-overload]
-        except (InsufficientCredit, ReservationClosed):
-            pass
-        except SaldoError as exc:
-            assert exc.kind in ("invalid", "conflict"), exc
+        apply(rt, clock, msisdn, n, op)
         with rt.transaction() as s:
             assert ledger_mismatches(s) == []
         snap = snapshot(rt, msisdn)
