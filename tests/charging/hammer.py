@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 import sys
 
+from saldo.charging.online import charge_online
 from saldo.charging.schemas import UsageEvent
-from saldo.charging.service import charge_online, charge_usage
+from saldo.charging.service import charge_usage
 from saldo.config import Settings
 from saldo.kit.origin import CLI
 from saldo.payments.service import top_up

@@ -11,8 +11,9 @@ from saldo.balances.service import ledger_mismatches
 from saldo.charging import bulk
 from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.models import UsageRecord
+from saldo.charging.online import charge_online, expected
 from saldo.charging.schemas import UsageEvent
-from saldo.charging.service import Applied, charge_on_state, charge_online, settle
+from saldo.charging.service import Applied, charge_on_state, settle
 from saldo.db import Unit, db_time, fetch_all
 from saldo.kit.origin import NETWORK
 from saldo.kit.quantities import GB
@@ -184,7 +185,12 @@ def test_a_charge_committed_alone_refuses_itself_whole(rt: Runtime) -> None:
                 entries[0] = ledger.Entry(state.id, entries[0].bucket_id, "charge", -units, "k")
             with pytest.raises(bulk.ChargeRefused) as refused:
                 bulk.charge_alone(
-                    link, entries, applied.usage_row, origin=NETWORK, now=rt.clock.now()
+                    link,
+                    entries,
+                    applied.usage_row,
+                    expected=expected(state, applied),
+                    origin=NETWORK,
+                    now=rt.clock.now(),
                 )
         assert refused.value.alert_due is alert_due
     assert remaining(snapshot(rt, msisdn), "data") == 150 * GB

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -72,6 +72,18 @@ _DEBIT_RETURNING = (
 )
 
 
+class Expected(NamedTuple):
+    """What an event was rated on, checked by the one-statement charge: the line's
+    ``version`` (nothing but units changed since), and each bucket's units — enough for what
+    is taken; exactly what is taken where the rating drained a bucket (``exact``, one flag
+    per entry); nothing in the buckets it found empty (``empty``)."""
+
+    line_id: int
+    version: int
+    exact: tuple[bool, ...]
+    empty: tuple[int, ...]
+
+
 class ChargeRefused(Exception):
     """A charge committed on its own refused itself; nothing of it was written."""
 
@@ -122,13 +134,18 @@ def charge_alone(
     entries: Sequence[ledger.Entry],
     usage_row: tuple[Any, ...],
     *,
+    expected: Expected,
     origin: Origin,
     now: datetime,
-) -> None:
+) -> dict[int, int]:
     """``charge`` as one statement committed by itself (PostgreSQL): it refuses itself whole
-    — ``ChargeRefused`` — when a debit finds too little or a data alert is due."""
+    — ``ChargeRefused`` — when what the event was rated on is no longer so (``expected``) or
+    a data alert is due. The answer: each debited bucket's remaining units after the debit."""
     try:
-        fetch_all(link, *_pg_charge(entries, usage_row, origin, now, alone=True))
+        rows = fetch_all(
+            link, *_pg_charge(entries, usage_row, origin, now, alone=True, expected=expected)
+        )
+        return {int(bucket_id): int(left) for bucket_id, left in rows} if entries else {}
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) != "SD001":
             raise
@@ -152,31 +169,50 @@ def _alert_due() -> str:
     return f"d.service = 'data' AND d.total > 0 AND ({levels})"
 
 
+# What an event was rated on is still so: the line's version (``Expected``), and the buckets
+# rating found empty still are (a top-up, a refund or units given back fill them). The ids
+# come in as an array joined to the buckets: as ``id = ANY(…)`` under ``NOT EXISTS``, the
+# generic plan scanned the whole bucket table looking for a first row.
+_SAME = (
+    "(SELECT version FROM line WHERE id = %s) = %s AND NOT EXISTS (SELECT 1 FROM"
+    " unnest(%s::bigint[]) AS z (id) JOIN bucket b ON b.id = z.id WHERE b.remaining <> 0)"
+)
+
+
 @cache
 def _pg_charge_sql(debits: int, alone: bool) -> str:
     """Debits, their ledger entries and the usage record in one statement; the inserts happen
     only when every debit found enough (the answer lists the debits that did). ``alone``:
-    the statement raises (SD001, ``saldo_require``) rather than leave anything half done."""
+    the statement also checks ``Expected`` and raises (SD001, ``saldo_require``) rather than
+    leave anything half done."""
     usage = (
         f"INSERT INTO usage_record ({', '.join(USAGE_COLUMNS)})"
         f" SELECT {', '.join(['%s'] * len(USAGE_COLUMNS))}"
     )
     if not debits:
-        return f"{usage} RETURNING 0, 0"
+        if not alone:
+            return f"{usage} RETURNING 0, 0"
+        return (
+            f"{usage} FROM (SELECT {_SAME} AS same) s"
+            " WHERE saldo_require(s.same, 'balance changed') RETURNING 0, 0"
+        )
     answer = " SELECT id, remaining FROM d"
     if alone:
-        # one check for the statement: every debit found enough, and no data alert is due
+        # one check for the statement: every debit found what it expected, the rest of what
+        # the event was rated on is the same, and no data alert is due
         answer = (
-            ", fine AS (SELECT saldo_require("
-            f"ok.ok AND NOT EXISTS (SELECT 1 FROM d WHERE {_alert_due()}),"
-            " CASE WHEN ok.ok THEN 'alert due' ELSE 'balance changed' END) AS fine FROM ok)"
+            f", same AS (SELECT {_SAME} AS same), fine AS (SELECT saldo_require("
+            f"ok.ok AND same.same AND NOT EXISTS (SELECT 1 FROM d WHERE {_alert_due()}),"
+            " CASE WHEN ok.ok AND same.same THEN 'alert due' ELSE 'balance changed' END)"
+            " AS fine FROM ok, same)"
             " SELECT d.id, d.remaining FROM fine LEFT JOIN d ON true WHERE fine.fine"
         )
-    values = ", ".join(["(%s::bigint, %s::bigint, %s::text)"] * debits)
+    values = ", ".join(["(%s::bigint, %s::bigint, %s::boolean, %s::text)"] * debits)
     return (
-        f"WITH v (id, units, key) AS (VALUES {values}),"
+        f"WITH v (id, units, exact, key) AS (VALUES {values}),"
         " d AS (UPDATE bucket b SET remaining = b.remaining - v.units FROM v"
-        " WHERE b.id = v.id AND b.remaining >= v.units"
+        " WHERE b.id = v.id AND b.status = 'active' AND b.remaining >= v.units"
+        " AND (b.remaining = v.units OR NOT v.exact)"
         " RETURNING b.id, b.remaining, v.units, v.key, b.service, b.total),"
         f" ok AS (SELECT count(*) = {debits} AS ok FROM d),"
         " e AS (INSERT INTO ledger_entry (line_id, bucket_id, kind, delta, reference, actor,"
@@ -194,16 +230,21 @@ def _pg_charge(
     now: datetime,
     *,
     alone: bool,
+    expected: Expected | None = None,
 ) -> tuple[str, tuple[Any, ...]]:
-    """The one-statement charge and its parameters."""
+    """The one-statement charge and its parameters (``expected``: what ``alone`` checks)."""
     params: list[Any] = []
     # one event: one line, one reference, each bucket once (the UPDATE … FROM takes each once)
     assert len({e.bucket_id for e in entries}) == len(entries)
     assert len({(e.line_id, e.reference) for e in entries}) <= 1
-    for e in entries:
-        params += (e.bucket_id, -e.delta, e.key)
+    exact = expected.exact if expected is not None else (False,) * len(entries)
+    for e, drained in zip(entries, exact, strict=True):
+        params += (e.bucket_id, -e.delta, drained, e.key)
     if entries:
         first = entries[0]
         params += (first.line_id, first.reference, origin.actor, origin.channel, now)
     params += usage_row
+    if alone:
+        assert expected is not None, "a charge committed alone checks what it was rated on"
+        params += (expected.line_id, expected.version, list(expected.empty))
     return _pg_charge_sql(len(entries), alone), tuple(params)

@@ -34,6 +34,8 @@ class LineState:
     buckets: list[BucketState]
     totals: dict[int, tuple[int, str, str | None]]
     """bucket id -> (total, service, display name of its plan or option), for alerts."""
+    version: int
+    """``line.version`` when read: what rating read, but for units, is unchanged while it is."""
 
 
 LINE_COLUMNS = (
@@ -43,6 +45,7 @@ LINE_COLUMNS = (
     line_t.c.plan_code,
     line_t.c.catalog_version_id,
     CatalogVersion.checksum,
+    line_t.c.version,
 )
 
 
@@ -86,11 +89,11 @@ def build_states(
     order), as SQLAlchemy rows or plain driver tuples."""
     states: dict[int, LineState] = {}
     names: dict[int, dict[str, str]] = {}
-    for line_id, msisdn, billing, plan_code, version_id, checksum in lines:
+    for line_id, msisdn, billing, plan_code, version_id, checksum, version in lines:
         document = document_for(unit, version_id=version_id, checksum=checksum)
         plan = document.plan_by_code(plan_code)
         assert plan is not None
-        states[line_id] = LineState(line_id, msisdn, billing, plan, 0, 0, [], {})
+        states[line_id] = LineState(line_id, msisdn, billing, plan, 0, 0, [], {}, version)
         names[line_id] = {o.code: o.name for o in document.option} | {plan.code: plan.name}
     for bid, line_id, service, zone, code, unlimited, total, left, valid_from, expires in buckets:
         state = states[line_id]
@@ -111,7 +114,7 @@ def build_states(
 # orders them), and with an event id whether that event was already rated (its usage record,
 # looked up once and not once per bucket).
 _LINE_SQL = (
-    "SELECT l.id, l.msisdn, l.billing, l.plan_code, l.catalog_version_id, c.checksum,"
+    "SELECT l.id, l.msisdn, l.billing, l.plan_code, l.catalog_version_id, c.checksum, l.version,"
     " b.id, b.line_id, b.service, b.zone, b.source_code, b.unlimited, b.total, b.remaining,"
     " b.valid_from, b.expires_at{rated}"
     " FROM {usage}line l JOIN catalog_version c ON c.id = l.catalog_version_id"
@@ -135,6 +138,6 @@ def load_line_state(
         rows = fetch_all(unit, _STATE_AND_RATED_SQL, (event_id, msisdn))
     if not rows:
         raise LineNotFound(msisdn)
-    states = build_states(unit, [rows[0][:6]], [r[6:16] for r in rows])
-    rated = rows[0][16:21]
+    states = build_states(unit, [rows[0][:7]], [r[7:17] for r in rows])
+    rated = rows[0][17:22]
     return states[msisdn], (None if not rated or rated[0] is None else tuple(rated))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
@@ -13,9 +12,8 @@ from saldo.charging import bulk, thresholds
 from saldo.charging.lookup import LineState, load_line_state
 from saldo.charging.rating import Rating, Usage, rate
 from saldo.charging.schemas import UsageEvent, UsageResult
-from saldo.db import Link, Unit, db_time
+from saldo.db import Unit, db_time
 from saldo.kit.origin import NETWORK, Origin
-from saldo.runtime import Runtime, retryable, retrying
 
 
 @dataclass(slots=True)
@@ -112,70 +110,7 @@ def charge_usage(
     raise ledger.BalanceChanged()
 
 
-def charge_online(
-    runtime: Runtime,
-    *,
-    event: UsageEvent,
-    now: datetime,
-    sender: str,
-    origin: Origin = NETWORK,
-) -> UsageResult:
-    """Immediate event charging for the network, in units of work of its own.
-
-    On PostgreSQL it is two statements, each committed by itself: the read of the line, and
-    one statement that debits, writes the ledger entries and the usage record — or refuses
-    itself whole when a bucket changed since the read (read again and rate again), when the
-    event was charged before (its unique event id: the next read looks for the usage record
-    and answers the first result), or when a data alert is due (charged then in a
-    transaction that writes the alert too). A connection the server cut is replaced once:
-    the event is read again, so one the server had already committed is answered as a
-    replay. Elsewhere, and after such a refusal, ``charge_usage`` in a transaction.
-    """
-    if runtime.engine.dialect.name == "postgresql":
-        for _ in range(2):  # once more on a new connection if the server cut this one
-            with runtime.autocommit() as link:
-                try:
-                    charged = _charge_alone(link, event=event, now=now, origin=origin)
-                except OperationalError:
-                    if not link.lost():
-                        raise
-                    continue
-            if charged is not None:
-                return charged
-            break
-    return retrying(
-        runtime,
-        lambda session: charge_usage(session, event=event, now=now, sender=sender, origin=origin),
-    )
-
-
-def _charge_alone(
-    link: Link, *, event: UsageEvent, now: datetime, origin: Origin
-) -> UsageResult | None:
-    """``charge_online``'s statements committed by themselves; None: charge it in a
-    transaction instead (a data alert is due, or the buckets kept changing)."""
-    replay: str | None = None  # a replay is met by the usage record's unique event id
-    for _ in range(8):
-        state, rated = load_line_state(link, event.msisdn, event_id=replay)
-        if rated is not None:
-            return UsageResult(event.event_id, event.msisdn, *rated, replayed=True)
-        applied = _settled(link, state, event, now, source="online")
-        try:
-            bulk.charge_alone(link, applied.entries, applied.usage_row, origin=origin, now=now)
-        except bulk.ChargeRefused as refused:
-            if refused.alert_due:
-                return None
-            continue
-        except (IntegrityError, OperationalError) as exc:
-            if not retryable(exc):  # a lost race: replay or deadlock
-                raise
-            replay = event.event_id
-            continue
-        return _result(event, applied)
-    return None
-
-
-def _settled(
+def settled(
     unit: Unit, state: LineState, event: UsageEvent, now: datetime, *, source: str
 ) -> Applied:
     """``settle`` on the credit ``state`` read, with the instants as ``unit`` binds them."""
@@ -198,17 +133,17 @@ def charge_on_state(
     None when a bucket no longer holds what ``state`` said: nothing was written, read again.
     Alerts are judged on what the buckets really held, not on ``state``.
     """
-    applied = _settled(session, state, event, now, source=source)
+    applied = settled(session, state, event, now, source=source)
     after = bulk.charge(session, applied.entries, applied.usage_row, origin=origin, now=now)
     if after is None:
         return None
     draws = applied.rating.draws
     before = {bucket_id: after[bucket_id] + units for bucket_id, units in draws}
     notify_thresholds(session, state=state, draws=draws, sender=sender, now=now, before=before)
-    return _result(event, applied)
+    return result_of(event, applied)
 
 
-def _result(event: UsageEvent, applied: Applied) -> UsageResult:
+def result_of(event: UsageEvent, applied: Applied) -> UsageResult:
     r = applied.rating
     return UsageResult(
         event.event_id,

@@ -31,6 +31,11 @@ class Line(Base):
     pin_hash: Mapped[str | None] = mapped_column(String(200))
     """Hash of the 4-digit service PIN for the voice line."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Changes with whatever rating reads other than units going down: a bucket granted or
+    closed, the plan or the number changed. Kept by triggers (migration 0006; on PostgreSQL
+    from a sequence, so never the same value twice); online charging checks it to rate on a
+    line state it read before."""
 
 
 class LineOption(Base):
