@@ -29,7 +29,7 @@ from saldo.kit.origin import NETWORK, Origin
 from saldo.runtime import Runtime, retryable, retrying
 
 CACHED_LINES = 20_000
-"""Lines whose state one process keeps (the most recently charged): a few MB."""
+"""Lines whose state one process keeps (the most recently charged): about 2 KB each."""
 
 
 class LineStates:
