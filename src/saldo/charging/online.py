@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Engine, event
@@ -147,7 +148,7 @@ def _charge_alone(
                 raise
             replay, state = event.event_id, None
             continue
-        _remember(state, after)
+        states.put(_after(state, after))
         return result_of(event, applied)
     return None
 
@@ -165,11 +166,15 @@ def expected(state: LineState, applied: Applied) -> bulk.Expected:
     )
 
 
-def _remember(state: LineState, after: dict[int, int]) -> None:
-    """The buckets' units after this process's own charge, for its next event."""
-    if state.wallet_id in after:
-        state.credit = after[state.wallet_id]
-    for bucket in state.buckets:
-        left = after.get(bucket.id)
-        if left is not None:
-            bucket.remaining = left
+def _after(state: LineState, after: dict[int, int]) -> LineState:
+    """``state`` with the buckets' units after this process's own charge, for its next event.
+
+    A new state, not ``state`` changed: another thread may be rating on that one, and what
+    the statement checks must be what the rating read."""
+    return replace(
+        state,
+        credit=after.get(state.wallet_id, state.credit),
+        buckets=[
+            b if b.id not in after else replace(b, remaining=after[b.id]) for b in state.buckets
+        ],
+    )
