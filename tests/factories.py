@@ -9,6 +9,7 @@ from pathlib import Path
 from saldo.balances.schemas import Snapshot
 from saldo.balances.service import get_snapshot
 from saldo.catalog.service import load_catalog
+from saldo.charging.reservations import reserve
 from saldo.charging.schemas import UsageEvent, UsageResult
 from saldo.charging.service import charge_usage
 from saldo.kit.money import parse_eur
@@ -76,6 +77,28 @@ def use(
     )
     with rt.transaction() as session:
         return charge_usage(session, event=event, now=rt.clock.now(), sender="4155")
+
+
+def hold(
+    rt: Runtime,
+    msisdn: str,
+    *,
+    session_id: str,
+    service: str,
+    quantity: int,
+    zone: str = "national",
+) -> None:
+    """Reserve ``quantity`` units for a network session, in a unit of work of its own."""
+    with rt.transaction() as session:
+        reserve(
+            session,
+            session_id=session_id,
+            msisdn=msisdn,
+            service=service,
+            zone=zone,
+            quantity=quantity,
+            now=rt.clock.now(),
+        )
 
 
 def snapshot(rt: Runtime, msisdn: str) -> Snapshot:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from saldo.balances.errors import InsufficientCredit
 from saldo.charging.errors import ReservationClosed
-from saldo.charging.reservations import commit_reservation, reserve
+from saldo.charging.reservations import commit_reservation
 from saldo.kit.clock import FixedClock
 from saldo.kit.errors import SaldoError
 from saldo.kit.origin import CLI
@@ -16,7 +17,30 @@ from saldo.lines.service import add_option, change_plan, remove_option
 from saldo.payments.service import top_up
 from saldo.runtime import Runtime
 from saldo.worker import run_once
-from tests.factories import use
+from tests.conftest import START, _empty
+from tests.factories import hold, load_demo_catalog, make_line, use
+
+plans = st.sampled_from(["GIGA150", "SMART50", "BASE"])
+credits = st.sampled_from(["0", "7", "30"])
+
+
+def examples(count: int) -> settings:
+    """Hypothesis settings for a property test on the database: ``count`` examples, each on a
+    fresh line (``fresh_line``), however long one takes."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+
+
+def fresh_line(rt: Runtime, clock: FixedClock, plan: str, credit: str) -> str:
+    """An empty database with the demo catalogue, the clock at START, and one line on it."""
+    _empty(rt.engine)
+    clock.set(START)
+    load_demo_catalog(rt)
+    return make_line(rt, plan=plan, credit=credit)
+
 
 operation = st.one_of(
     st.tuples(
@@ -81,16 +105,7 @@ def apply(rt: Runtime, clock: FixedClock, msisdn: str, n: int, op: tuple[object,
             clock.set(clock.now() + timedelta(days=int(op[1])))  # type: ignore[call-overload]
             run_once(rt)
         else:
-            with rt.transaction() as s:
-                reserve(
-                    s,
-                    session_id=f"s{n}",
-                    msisdn=msisdn,
-                    service="voice",
-                    zone="national",
-                    quantity=int(op[1]),
-                    now=clock.now(),
-                )  # type: ignore[call-overload]
+            hold(rt, msisdn, session_id=f"s{n}", service="voice", quantity=int(op[1]))
             with rt.transaction() as s:
                 commit_reservation(
                     s,

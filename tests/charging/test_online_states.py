@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from saldo.balances.service import ledger_mismatches
 from saldo.charging.lookup import load_line_state
 from saldo.charging.online import charge_online
-from saldo.charging.reservations import commit_reservation, reserve
+from saldo.charging.reservations import commit_reservation
 from saldo.charging.schemas import UsageEvent, UsageResult
 from saldo.charging.service import settled
 from saldo.kit.clock import FixedClock
@@ -26,9 +26,8 @@ from saldo.lines.models import Line
 from saldo.lines.service import add_option, change_plan, remove_option
 from saldo.payments.service import top_up
 from saldo.runtime import Runtime
-from tests.conftest import START, _empty
-from tests.factories import load_demo_catalog, make_line, remaining, snapshot, use
-from tests.operations import apply, operation
+from tests.factories import hold, make_line, remaining, snapshot, use
+from tests.operations import apply, credits, examples, fresh_line, operation, plans
 
 
 def _online(
@@ -59,11 +58,29 @@ def _consistent(rt: Runtime) -> bool:
         return ledger_mismatches(session) == []
 
 
+def _top_up(rt: Runtime, msisdn: str, cents: int, ref: str) -> None:
+    with rt.transaction() as session:
+        top_up(session, msisdn=msisdn, amount_cents=cents, ref=ref, clock=rt.clock, origin=CLI)
+
+
+def _option(rt: Runtime, msisdn: str, code: str, *, add: bool = True) -> None:
+    with rt.transaction() as session:
+        (add_option if add else remove_option)(
+            session, msisdn=msisdn, option_code=code, clock=rt.clock, origin=CLI
+        )
+
+
+def _plan(rt: Runtime, msisdn: str, code: str) -> None:
+    with rt.transaction() as session:
+        change_plan(
+            session, msisdn=msisdn, plan_code=code, at_renewal=False, clock=rt.clock, origin=CLI
+        )
+
+
 def test_an_option_granted_meanwhile_covers_the_next_call(rt: Runtime) -> None:
     msisdn = make_line(rt, plan="SMART50", credit="20")
     before = _online(rt, msisdn, "intl-1", "voice", 60, zone="international")
-    with rt.transaction() as session:
-        add_option(session, msisdn=msisdn, option_code="MONDO_100", clock=rt.clock, origin=CLI)
+    _option(rt, msisdn, "MONDO_100")
 
     after = _online(rt, msisdn, "intl-2", "voice", 120, zone="international")
 
@@ -75,15 +92,7 @@ def test_an_option_granted_meanwhile_covers_the_next_call(rt: Runtime) -> None:
 def test_a_plan_changed_meanwhile_rates_the_next_sms_on_the_new_plan(rt: Runtime) -> None:
     msisdn = make_line(rt, plan="GIGA150", credit="20")  # unlimited SMS
     assert _figures(_online(rt, msisdn, "sms-1", "sms", 1)) == (1, 0, 0, 0, 0)
-    with rt.transaction() as session:
-        change_plan(
-            session,
-            msisdn=msisdn,
-            plan_code="SMART50",
-            at_renewal=False,
-            clock=rt.clock,
-            origin=CLI,
-        )
+    _plan(rt, msisdn, "SMART50")
 
     assert _figures(_online(rt, msisdn, "sms-2", "sms", 1)) == (1, 0, 0, 0, 0)
     assert remaining(snapshot(rt, msisdn), "sms") == 99  # drawn from Smart 50's 100 SMS
@@ -93,8 +102,7 @@ def test_a_plan_changed_meanwhile_rates_the_next_sms_on_the_new_plan(rt: Runtime
 def test_a_top_up_meanwhile_pays_the_next_event(rt: Runtime) -> None:
     msisdn = make_line(rt, plan="BASE", credit="0")
     assert _figures(_online(rt, msisdn, "sms-1", "sms", 1)) == (0, 1, 19, 0, 19)
-    with rt.transaction() as session:
-        top_up(session, msisdn=msisdn, amount_cents=500, ref="pay-1", clock=rt.clock, origin=CLI)
+    _top_up(rt, msisdn, 500, "pay-1")
 
     assert _figures(_online(rt, msisdn, "sms-2", "sms", 1)) == (0, 1, 19, 19, 0)
     assert snapshot(rt, msisdn).credit_cents == 481
@@ -105,16 +113,7 @@ def test_units_given_back_meanwhile_are_drawn_first(rt: Runtime) -> None:
     """The SMS bucket is down to 5 while a session holds 10 of its messages; the session ends
     unused and gives them back: the next 10 SMS are all covered, none paid from credit."""
     msisdn = make_line(rt, plan="SMART50", credit="20")
-    with rt.transaction() as session:
-        reserve(
-            session,
-            session_id="held",
-            msisdn=msisdn,
-            service="sms",
-            zone="national",
-            quantity=10,
-            now=rt.clock.now(),
-        )
+    hold(rt, msisdn, session_id="held", service="sms", quantity=10)
     assert _figures(_online(rt, msisdn, "sms-85", "sms", 85)) == (85, 0, 0, 0, 0)
     with rt.transaction() as session:
         commit_reservation(
@@ -141,34 +140,15 @@ def test_the_line_version_changes_with_what_rating_reads_and_only_with_it(rt: Ru
     steps: list[tuple[str, Any, bool]] = [
         ("charge", lambda: _online(rt, msisdn, "v-1", "sms", 3), False),
         ("use", lambda: use(rt, msisdn, service="data", quantity=10**6), False),
-        ("top-up", lambda: _top_up(rt, msisdn), False),
-        ("option added", lambda: _option(rt, msisdn, add=True), True),
-        ("option removed", lambda: _option(rt, msisdn, add=False), True),
+        ("top-up", lambda: _top_up(rt, msisdn, 1000, "v-pay"), False),
+        ("option added", lambda: _option(rt, msisdn, "GIGA_EXTRA_10"), True),
+        ("option removed", lambda: _option(rt, msisdn, "GIGA_EXTRA_10", add=False), True),
         ("plan changed", lambda: _plan(rt, msisdn, "GIGA150"), True),
     ]
     for name, step, changes in steps:
         before = _version(rt, msisdn)
         step()
         assert (_version(rt, msisdn) != before) is changes, name
-
-
-def _top_up(rt: Runtime, msisdn: str) -> None:
-    with rt.transaction() as session:
-        top_up(session, msisdn=msisdn, amount_cents=1000, ref="v-pay", clock=rt.clock, origin=CLI)
-
-
-def _option(rt: Runtime, msisdn: str, *, add: bool) -> None:
-    with rt.transaction() as session:
-        (add_option if add else remove_option)(
-            session, msisdn=msisdn, option_code="GIGA_EXTRA_10", clock=rt.clock, origin=CLI
-        )
-
-
-def _plan(rt: Runtime, msisdn: str, code: str) -> None:
-    with rt.transaction() as session:
-        change_plan(
-            session, msisdn=msisdn, plan_code=code, at_renewal=False, clock=rt.clock, origin=CLI
-        )
 
 
 online = st.tuples(
@@ -179,21 +159,12 @@ online = st.tuples(
 )
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    plan=st.sampled_from(["GIGA150", "SMART50", "BASE"]),
-    credit=st.sampled_from(["0", "7", "30"]),
-    ops=st.lists(st.one_of(online, operation), max_size=30),
-)
+@examples(40)
+@given(plan=plans, credit=credits, ops=st.lists(st.one_of(online, operation), max_size=30))
 def test_every_online_charge_is_the_rating_of_the_line_as_it_is(
     rt: Runtime, clock: FixedClock, plan: str, credit: str, ops: list[tuple[Any, ...]]
 ) -> None:
-    _empty(rt.engine)
-    clock.set(START)
-    load_demo_catalog(rt)
-    msisdn = make_line(rt, plan=plan, credit=credit)
+    msisdn = fresh_line(rt, clock, plan, credit)
     for n, op in enumerate(ops):
         if op[0] != "online":
             apply(rt, clock, msisdn, n, op)
