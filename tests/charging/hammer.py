@@ -1,4 +1,5 @@
-"""A process that charges and tops up the same lines as its siblings (see test_concurrency)."""
+"""A process that charges, tops up and adds or removes options on the same lines as its
+siblings (see test_concurrency)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from saldo.charging.online import charge_online
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import charge_usage
 from saldo.config import Settings
+from saldo.kit.errors import SaldoError
 from saldo.kit.origin import CLI
+from saldo.lines.service import add_option, remove_option
 from saldo.payments.service import top_up
 from saldo.runtime import build_runtime, retrying
 
@@ -19,7 +22,20 @@ def main(url: str, seed: int, lines: list[str], operations: int) -> None:
     rnd = random.Random(seed)
     for i in range(operations):
         msisdn = rnd.choice(lines)
-        if rnd.random() < 0.2:
+        if rnd.random() < 0.1:
+            # options come and go: buckets granted and closed under the others' charges
+            code = "GIGA_EXTRA_10" if rnd.random() < 0.5 else "MONDO_100"
+            change = add_option if rnd.random() < 0.5 else remove_option
+            try:
+                retrying(
+                    rt,
+                    lambda s, m=msisdn, c=code, f=change: f(
+                        s, msisdn=m, option_code=c, clock=rt.clock, origin=CLI
+                    ),
+                )
+            except SaldoError as refused:  # not active, not for this plan, no credit
+                assert refused.kind in ("invalid", "conflict"), refused
+        elif rnd.random() < 0.2:
             # shared references: several processes try the same top-up
             ref = f"pay-{rnd.randrange(operations // 4)}-{lines.index(msisdn)}"
             retrying(

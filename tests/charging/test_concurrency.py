@@ -1,4 +1,4 @@
-"""Several processes debiting and topping up the same lines at once."""
+"""Several processes debiting, topping up and changing options of the same lines at once."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from saldo.balances.models import Bucket, LedgerEntry
 from saldo.balances.service import ledger_mismatches
 from saldo.charging.models import UsageRecord
+from saldo.lines.models import LineOption
 from saldo.payments.models import Topup
 from saldo.runtime import Runtime
 from tests.factories import ROOT, make_line
@@ -78,6 +79,8 @@ def test_no_lost_update_no_negative_credit_every_entry_accounted(rt: Runtime, db
         assert any(e.startswith("shared-") for e in events)
         refs = session.scalars(select(Topup.ref)).all()
         assert len(refs) == len(set(refs)) and refs
+        # options were added (and removed) under the charges
+        assert session.scalar(select(func.count()).select_from(LineOption))
         entries = session.scalar(
             select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "charge")
         )
