@@ -13,7 +13,7 @@ from saldo.channels.menus import store as menus
 from saldo.channels.menus.models import MenuSession, PinFailure
 from saldo.channels.sms import repository as sms
 from saldo.channels.sms.engine import Inbound, handle_inbound
-from saldo.channels.sms.models import SmsInbound, SmsSubmit
+from saldo.channels.sms.models import SmsFlood, SmsInbound, SmsSubmit
 from saldo.channels.web import auth
 from saldo.channels.web.models import LoginCode, WebSession
 from saldo.charging.models import UsageRecord
@@ -30,6 +30,7 @@ from tests.factories import make_line, use
 TABLES = {
     "sms_inbound": table(SmsInbound),
     "sms_submit": table(SmsSubmit),
+    "sms_flood": table(SmsFlood),
     "outbox": table(OutboxMessage),
     "menu_session": table(MenuSession),
     "pin_failure": table(PinFailure),
@@ -115,6 +116,7 @@ def test_each_kind_of_row_goes_when_it_is_spent_and_money_never_goes(
     assert {name: len(ids) for name, ids in made.items()} == {
         "sms_inbound": 1,
         "sms_submit": 3,  # the reply's part, the alert's, the stray receipt
+        "sms_flood": 1,  # the SMS's sender, in its window
         "outbox": 4,  # the reply, the login code, the alert, the message still waiting
         "menu_session": 1,
         "pin_failure": 1,
@@ -123,15 +125,16 @@ def test_each_kind_of_row_goes_when_it_is_spent_and_money_never_goes(
     }
     money = (_count(rt, table(LedgerEntry)), _count(rt, table(UsageRecord)))
 
-    _later(clock, timedelta(hours=23))
+    _later(clock, timedelta(hours=23))  # only the flood window has ended
     run_once(rt)
-    assert _left(rt, made) == {name: len(ids) for name, ids in made.items()}
+    assert _left(rt, made) == {name: len(ids) for name, ids in made.items()} | {"sms_flood": 0}
 
     _later(clock, timedelta(days=1, hours=1))  # sign-in, calls, PINs and the code are spent
     assert run_once(rt)["purged"] == 5
     assert _left(rt, made) == {
         "sms_inbound": 1,
         "sms_submit": 3,
+        "sms_flood": 0,
         "outbox": 3,
         "menu_session": 0,
         "pin_failure": 0,
@@ -148,6 +151,7 @@ def test_each_kind_of_row_goes_when_it_is_spent_and_money_never_goes(
     assert _left(rt, made) == {
         "sms_inbound": 0,
         "sms_submit": 0,
+        "sms_flood": 0,
         "outbox": 1,  # never sent: never purged
         "menu_session": 0,
         "pin_failure": 0,
@@ -157,6 +161,25 @@ def test_each_kind_of_row_goes_when_it_is_spent_and_money_never_goes(
     ledger, usage = money
     assert _count(rt, table(UsageRecord)) == usage
     assert _count(rt, table(LedgerEntry)) >= ledger  # renewals since added entries, none went
+
+
+def test_a_flood_counter_goes_when_its_window_ends_and_not_a_second_before(
+    rt: Runtime, clock: FixedClock
+) -> None:
+    window = timedelta(seconds=rt.settings.sms.flood_window_seconds)
+    sender = "+393471234567"
+    with rt.transaction() as session:
+        for _ in range(3):
+            sms.count_request(session, sender=sender, now=clock.now(), window=window)
+
+    _later(clock, window - timedelta(seconds=1))
+    purge(rt, now=clock.now())
+    with rt.transaction() as session:  # still counted in its window
+        assert sms.count_request(session, sender=sender, now=clock.now(), window=window) == 4
+
+    _later(clock, timedelta(seconds=1))
+    assert purge(rt, now=clock.now()) == 1
+    assert _count(rt, table(SmsFlood)) == 0
 
 
 BACKLOG = PURGE_BATCH * 2 + 7

@@ -57,16 +57,20 @@ def run_once(rt: Runtime, *, transport: Transport | None = None) -> dict[str, in
 
 def purge(rt: Runtime, *, now: datetime) -> int:
     """Delete what has served its purpose: SMS received and messages sent (the in-app inbox
-    too) after ``retention_days``; call and sign-in state, PIN failures and login codes' messages
-    once they can no longer be used or counted. Ledger, usage records and top-ups are never
-    deleted. In batches, each in a transaction of its own; returns the rows deleted."""
+    too) after ``retention_days``; call and sign-in state, PIN failures, login codes' messages
+    and SMS flood counters once they can no longer be used or counted. Ledger, usage records
+    and top-ups are never deleted. In batches, each in a transaction of its own; returns the
+    rows deleted."""
     kept = timedelta(days=rt.settings.retention_days)
+    flood_window = timedelta(seconds=rt.settings.sms.flood_window_seconds)
     total = 0
     while True:
         with rt.transaction() as session:
             messages = outbox.spent(session, now=now, kept=kept)
             deleted = (
-                sms.purge(session, now=now, kept=kept, messages=messages)  # parts first
+                sms.purge(  # parts first
+                    session, now=now, kept=kept, messages=messages, flood_window=flood_window
+                )
                 + outbox.purge(session, ids=messages)
                 + menus.purge(session, now=now)
                 + web.purge(session, now=now)

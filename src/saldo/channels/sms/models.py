@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saldo.db import Base, BigId, UtcDateTime
@@ -36,6 +36,7 @@ class SmsFlood(Base):
     """Requests per sender in the current flood window (a fixed window from its first one)."""
 
     __tablename__ = "sms_flood"
+    __table_args__ = (Index("ix_sms_flood_window_start", "window_start"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     sender: Mapped[str] = mapped_column(String(32), unique=True)
