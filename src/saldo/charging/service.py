@@ -144,6 +144,7 @@ def charge_on_state(
 
 
 def result_of(event: UsageEvent, applied: Applied) -> UsageResult:
+    """The answer for ``event`` once ``applied`` was written."""
     r = applied.rating
     return UsageResult(
         event.event_id,
