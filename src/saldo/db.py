@@ -257,21 +257,31 @@ def table(model: type[Base]) -> Table:
 PURGE_BATCH = 1000
 
 
-def head_ids(t: Table, *, batch: int = PURGE_BATCH) -> ScalarSelect[Any]:
-    """The ids of the ``batch`` oldest rows (lowest ids) of ``t``, as a subquery."""
-    return select(t.c.id).order_by(t.c.id).limit(batch).scalar_subquery()
+def head_ids(
+    t: Table, *, batch: int = PURGE_BATCH, by: ColumnElement[Any] | None = None
+) -> ScalarSelect[Any]:
+    """The ids of the ``batch`` oldest rows of ``t`` (lowest ids, or lowest ``by``), as a
+    subquery."""
+    return select(t.c.id).order_by(t.c.id if by is None else by).limit(batch).scalar_subquery()
 
 
 def delete_head(
-    session: Session, t: Table, spent: ColumnElement[bool], *, batch: int = PURGE_BATCH
+    session: Session,
+    t: Table,
+    spent: ColumnElement[bool],
+    *,
+    batch: int = PURGE_BATCH,
+    by: ColumnElement[Any] | None = None,
 ) -> int:
     """Delete the rows ``spent`` matches among the ``batch`` oldest (lowest ids) of ``t``.
 
     For purging tables written in time order: a pass reads ``batch`` rows whatever the
     table's size and needs no index on the timestamp; rows still in use at the head wait
-    until they are spent too. Returns the rows deleted.
+    until they are spent too. A table whose rows are rewritten in place is ordered ``by`` an
+    indexed timestamp instead. Returns the rows deleted.
     """
-    result = session.execute(delete(t).where(t.c.id.in_(head_ids(t, batch=batch)), spent))
+    head = head_ids(t, batch=batch, by=by)
+    result = session.execute(delete(t).where(t.c.id.in_(head), spent))
     return int(getattr(result, "rowcount", 0))
 
 

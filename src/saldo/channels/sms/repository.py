@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from saldo.channels.sms.models import SmsFlood, SmsInbound, SmsSubmit
-from saldo.db import PURGE_BATCH, delete_head, dialect_name, table
+from saldo.db import delete_head, dialect_name, table
 from saldo.notifications import service as outbox
 from saldo.notifications.models import OutboxMessage
 
@@ -233,15 +233,8 @@ def purge(
         parts = int(getattr(result, "rowcount", 0))
     stray = delete_head(session, submit_t, submit_t.c.receipt_at < cutoff)
     inbound = delete_head(session, inbound_t, inbound_t.c.received_at < cutoff)
-    return parts + stray + inbound + _purge_floods(session, ended=now - flood_window)
-
-
-def _purge_floods(session: Session, *, ended: datetime) -> int:
-    """Flood counters are rewritten in place, not appended in time order: the batch is the
-    oldest windows (by their index), and a window a request renewed meanwhile stays."""
-    over = flood_t.c.window_start <= ended
-    oldest = select(flood_t.c.id).where(over).order_by(flood_t.c.window_start).limit(PURGE_BATCH)
-    result = session.execute(
-        delete(flood_t).where(flood_t.c.id.in_(oldest.scalar_subquery()), over)
-    )
-    return int(getattr(result, "rowcount", 0))
+    # flood counters are rewritten in place: the head is the oldest windows (by their index),
+    # and a window a request renewed meanwhile stays
+    ended = flood_t.c.window_start <= now - flood_window
+    floods = delete_head(session, flood_t, ended, by=flood_t.c.window_start)
+    return parts + stray + inbound + floods
