@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from saldo.db import Link, autocommit_link, fetch_all
+from saldo.db import Link, execute, fetch_all, transaction
 from saldo.runtime import Runtime
 from tests.factories import make_line
 
@@ -77,10 +77,31 @@ def test_a_link_commits_each_statement_and_raises_driver_errors_as_sqlalchemy_do
             assert pins == 1
 
 
-def test_a_link_is_postgresql_only(rt: Runtime) -> None:
-    if rt.engine.dialect.name == "postgresql":
-        with autocommit_link(rt.engine) as link:
-            assert fetch_all(link, "SELECT 1", ()) == [(1,)]
-    else:
-        with pytest.raises(ValueError, match="PostgreSQL"), autocommit_link(rt.engine):
-            pass
+def test_a_link_left_in_a_transaction_is_not_used_again_and_holds_nothing(rt: Runtime) -> None:
+    msisdn = make_line(rt)
+    begin = "BEGIN IMMEDIATE" if rt.engine.dialect.name == "sqlite" else "BEGIN"
+    with rt.autocommit() as link:
+        execute(link, begin, ())
+        execute(link, "UPDATE line SET pin_hash = 'x' WHERE msisdn = ?", (msisdn,))
+        left = link.pooled.dbapi_connection
+    with rt.autocommit() as link:
+        assert link.pooled.dbapi_connection is not left
+        assert fetch_all(link, "SELECT 1", ()) == [(1,)]
+    with rt.transaction() as session:  # the lock is free; the write was never committed
+        pins = session.scalar(text("SELECT count(*) FROM line WHERE pin_hash = 'x'"))
+        assert pins == 0
+        session.execute(text("UPDATE line SET pin_hash = 'y'"))
+
+
+def test_a_sqlite_link_checkpoints_the_wal_after_a_bulk_unit_on_its_connection(
+    rt: Runtime,
+) -> None:
+    if rt.engine.dialect.name != "sqlite":
+        pytest.skip("WAL checkpoints are SQLite's")
+    rt.engine.dispose()  # no connection pooled nor link waiting: the link gets the bulk one
+    with transaction(rt.sessions, bulk=True) as session:
+        bulk_conn = session.connection().connection.dbapi_connection
+        assert bulk_conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+    with rt.autocommit() as link:
+        assert link.pooled.dbapi_connection is bulk_conn
+        assert fetch_all(link, "PRAGMA wal_autocheckpoint", ()) == [(1000,)]

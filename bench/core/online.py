@@ -14,7 +14,7 @@ between the two runs of one round would otherwise be read as a difference of the
 Target on PostgreSQL at 8 clients: >= 50% of the raw limit and p95 <= 5 ms.
 
 Run: .venv/bin/python -m bench.core.online [--seconds 5] [--rounds 3] [--clients 8]
-[--lines 2000]
+[--lines 2000] [--only sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -218,6 +218,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
     add_pg_option(parser)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -226,6 +227,8 @@ def main() -> None:
         f" {args.rounds} rounds of {args.seconds:.0f} s per peer"
     )
     for name, url in (("sqlite", f"sqlite:///{OUT / 'bench-online.db'}"), ("postgresql", args.pg)):
+        if args.only not in (None, name):
+            continue
         rt = fresh_runtime(url)
         numbers = add_lines(rt, args.lines, credit_cents=15000)
         url = rt.settings.database_url

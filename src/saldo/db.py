@@ -157,24 +157,37 @@ def transaction(
 
 
 class Link:
-    """A PostgreSQL connection whose statements each commit by themselves, used through
-    ``fetch_all`` and ``execute`` only: for writes that are one statement each (online
-    charging), which a session, a Core connection and a pool checkout would cost a third
-    more."""
+    """A driver connection outside any unit of work, used through ``fetch_all`` and
+    ``execute`` only, for online charging, which a session, a Core connection and a pool
+    checkout would cost a third more. On PostgreSQL each statement commits by itself (the
+    charge is one statement); on SQLite, in-process, the charge begins and commits its own
+    short transaction on it."""
 
-    __slots__ = ("cursor", "dbapi", "pooled")
+    __slots__ = ("cursor", "dbapi", "dialect", "pooled")
 
-    def __init__(self, pooled: Any, dbapi: Any) -> None:
+    def __init__(self, pooled: Any, dbapi: Any, dialect: str) -> None:
         self.pooled = pooled
-        """Checked out of the autocommit pool for as long as the link lives."""
+        """Checked out of the pool for as long as the link lives."""
         self.cursor = _kept_cursor(pooled)
         self.dbapi = dbapi
         """The driver module, whose errors are raised as SQLAlchemy's."""
+        self.dialect = dialect
 
     def lost(self) -> bool:
         """Whether the connection is gone (the server went away or cut it off)."""
         driver = self.pooled.dbapi_connection
-        return driver is None or bool(driver.closed or driver.broken)
+        if driver is None:
+            return True
+        return bool(getattr(driver, "closed", False) or getattr(driver, "broken", False))
+
+    def idle(self) -> bool:
+        """Between statements and outside any transaction: fit for the next unit."""
+        driver = self.pooled.dbapi_connection
+        if driver is None:
+            return False
+        if self.dialect == "sqlite":
+            return not driver.in_transaction
+        return bool(driver.info.transaction_status == _IDLE)
 
 
 Unit = Session | Link
@@ -190,10 +203,9 @@ def autocommit_link(engine: Engine) -> Iterator[Link]:
     Links wait between units in a list of their own, their connections still checked out:
     a checkout from SQLAlchemy's pool and back costs more than either statement of an online
     charge. At most the pool's size wait; when one is left mid-statement or broken, it and
-    the waiting ones are dropped.
+    the waiting ones are dropped. PostgreSQL's come from the autocommit pool; SQLite's from
+    the engine's own (statements outside ``BEGIN`` commit by themselves there too).
     """
-    if engine.dialect.name == "sqlite":
-        raise ValueError("statements committed by themselves are for PostgreSQL")
     idle = _LINKS.get(engine)
     if idle is None:
         idle = _LINKS[engine] = deque()
@@ -201,12 +213,11 @@ def autocommit_link(engine: Engine) -> Iterator[Link]:
     try:
         link = idle.pop()
     except IndexError:
-        link = Link(_autocommit_engine(engine).raw_connection(), engine.dialect.dbapi)
+        link = _new_link(engine)
     try:
         yield link
     finally:
-        driver = link.pooled.dbapi_connection
-        if driver is None or driver.info.transaction_status != _IDLE:
+        if not link.idle():
             # interrupted mid-statement or broken: not fit to reuse, and if the server went
             # away the waiting links are broken too (each would fail a charge to find out)
             link.pooled.invalidate()
@@ -216,6 +227,18 @@ def autocommit_link(engine: Engine) -> Iterator[Link]:
             idle.append(link)
         else:
             link.pooled.close()
+
+
+def _new_link(engine: Engine) -> Link:
+    dialect = engine.dialect.name
+    if dialect != "sqlite":
+        pooled = _autocommit_engine(engine).raw_connection()
+        return Link(pooled, engine.dialect.dbapi, dialect)
+    pooled = engine.raw_connection()
+    if pooled.info.get("saldo_bulk", False):  # last used by a bulk import: checkpoints again
+        pooled.cursor().execute("PRAGMA wal_autocheckpoint=1000")
+        pooled.info["saldo_bulk"] = False
+    return Link(pooled, engine.dialect.dbapi, dialect)
 
 
 def _drop_all(idle: deque[Link]) -> None:
@@ -293,6 +316,8 @@ def _driver(unit: Unit, sql: str) -> tuple[Any, str]:
     """A DB-API cursor inside the unit's transaction, and ``sql`` in the driver's style."""
     if isinstance(unit, Link):
         cursor = unit.cursor
+        if unit.dialect == "sqlite":
+            return cursor, sql
     else:
         conn = unit.info.get(_CONNECTION) or unit.connection()
         cursor = _kept_cursor(conn.connection)
@@ -365,7 +390,7 @@ def bind_time(dialect: str, moment: datetime) -> Any:
 
 def dialect_name(unit: Unit) -> str:
     if isinstance(unit, Link):
-        return "postgresql"
+        return unit.dialect
     conn = unit.info.get(_CONNECTION)
     return str((conn or unit.get_bind()).dialect.name)
 

@@ -41,8 +41,7 @@ class Runtime:
             yield session
 
     def autocommit(self) -> AbstractContextManager[Link]:
-        """PostgreSQL: a connection whose statements each commit by themselves, for writes
-        that are one statement each (online charging)."""
+        """A driver connection outside any unit of work, for online charging (``db.Link``)."""
         return autocommit_link(self.engine)
 
 

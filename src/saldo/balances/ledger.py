@@ -16,7 +16,7 @@ from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from saldo.balances.errors import BalanceChanged
-from saldo.db import bind_time, dialect_name, execute, table
+from saldo.db import Unit, bind_time, dialect_name, execute, table
 
 __all__ = ["BalanceChanged"]
 from saldo.balances.models import Bucket, LedgerEntry
@@ -44,7 +44,7 @@ _LEDGER_INSERT = (
 
 
 def write_entries(
-    session: Session, entries: Sequence[Entry], *, origin: Origin, now: datetime
+    session: Unit, entries: Sequence[Entry], *, origin: Origin, now: datetime
 ) -> None:
     """Insert ledger rows (the bucket updates are the caller's, in the same transaction)."""
     if not entries:

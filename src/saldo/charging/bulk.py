@@ -1,6 +1,7 @@
 """Writes of rated usage straight through the driver: one ``executemany`` per statement for
 the CDR import, one statement per event on PostgreSQL (``charge`` in the caller's
-transaction, ``charge_alone`` committed by itself for online charging).
+transaction, ``charge_alone`` committed by itself for online charging; on SQLite a short
+transaction of its own).
 
 The CDR import writes hundreds of thousands of rows; compiling a statement per row would
 cost more than rating them, and online charging pays for every round trip in latency.
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from saldo.balances import ledger
 from saldo.balances.errors import BalanceChanged
 from saldo.charging import thresholds
-from saldo.db import Link, dialect_name, execute, fetch_all
+from saldo.db import Link, Unit, dialect_name, execute, fetch_all
 from saldo.kit.origin import Origin
 
 USAGE_COLUMNS = (
@@ -45,7 +46,7 @@ _INSERT_USAGE = (
 _DEBIT = "UPDATE bucket SET remaining = remaining - ? WHERE id = ? AND remaining >= ?"
 
 
-def insert_usage(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
+def insert_usage(session: Unit, rows: Sequence[tuple[Any, ...]]) -> None:
     """Rows in USAGE_COLUMNS order, timestamps already passed through ``db_time``."""
     if len(rows) == 1:
         execute(session, _INSERT_USAGE, rows[0])
@@ -138,9 +139,14 @@ def charge_alone(
     origin: Origin,
     now: datetime,
 ) -> dict[int, int]:
-    """``charge`` as one statement committed by itself (PostgreSQL): it refuses itself whole
-    — ``ChargeRefused`` — when what the event was rated on is no longer so (``expected``) or
-    a data alert is due. The answer: each debited bucket's remaining units after the debit."""
+    """``charge`` committed by itself on ``link``: it refuses itself whole — ``ChargeRefused``
+    — when what the event was rated on is no longer so (``expected``) or a data alert is due.
+    The answer: each debited bucket's remaining units after the debit.
+
+    PostgreSQL: one statement. SQLite: a transaction of its own holding the database lock
+    only for the checks and the writes (the rating was done before, on the kept state)."""
+    if link.dialect == "sqlite":
+        return _sqlite_charge_alone(link, entries, usage_row, expected, origin, now)
     try:
         rows = fetch_all(
             link, *_pg_charge(entries, usage_row, origin, now, alone=True, expected=expected)
@@ -150,6 +156,62 @@ def charge_alone(
         if getattr(exc.orig, "sqlstate", None) != "SD001":
             raise
         raise ChargeRefused(alert_due="alert due" in str(exc.orig)) from exc
+
+
+_SQLITE_DEBIT = (
+    "UPDATE bucket SET remaining = remaining - ? WHERE id = ? AND status = 'active'"
+    " AND remaining >= ? AND (remaining = ? OR NOT ?) RETURNING remaining, service, total"
+)
+
+
+@cache
+def _sqlite_same_sql(empty: int) -> str:
+    """``Expected``'s line version and empty buckets, as one SQLite query (1: still so)."""
+    same = "SELECT (SELECT version FROM line WHERE id = ?) = ?"
+    if empty:
+        marks = ", ".join("?" * empty)
+        same += f" AND NOT EXISTS (SELECT 1 FROM bucket WHERE id IN ({marks}) AND remaining <> 0)"
+    return same
+
+
+def _sqlite_charge_alone(
+    link: Link,
+    entries: Sequence[ledger.Entry],
+    usage_row: tuple[Any, ...],
+    expected: Expected,
+    origin: Origin,
+    now: datetime,
+) -> dict[int, int]:
+    execute(link, "BEGIN IMMEDIATE", ())
+    try:
+        same = fetch_all(
+            link,
+            _sqlite_same_sql(len(expected.empty)),
+            (expected.line_id, expected.version, *expected.empty),
+        )
+        if not same[0][0]:
+            raise ChargeRefused(alert_due=False)
+        after: dict[int, int] = {}
+        alert_due = False
+        for e, exact in zip(entries, expected.exact, strict=True):
+            units = -e.delta
+            rows = fetch_all(link, _SQLITE_DEBIT, (units, e.bucket_id, units, units, exact))
+            if not rows:
+                raise ChargeRefused(alert_due=False)
+            left, service, total = rows[0]
+            after[e.bucket_id] = int(left)
+            if service == "data" and thresholds.crossed(total, left + units, left):
+                alert_due = True
+        if alert_due:
+            raise ChargeRefused(alert_due=True)
+        ledger.write_entries(link, entries, origin=origin, now=now)
+        insert_usage(link, [usage_row])
+        execute(link, "COMMIT", ())
+        return after
+    except BaseException:
+        if not link.lost() and link.pooled.dbapi_connection.in_transaction:
+            execute(link, "ROLLBACK", ())
+        raise
 
 
 def _give_back(session: Session, entries: Sequence[ledger.Entry], taken: dict[int, int]) -> None:

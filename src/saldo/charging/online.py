@@ -1,13 +1,14 @@
-"""Immediate event charging for the network: one statement per event on PostgreSQL.
+"""Immediate event charging for the network: one statement per event on PostgreSQL, on
+SQLite a short transaction holding the database lock only to check and write.
 
 A charging process keeps the state of the lines it charged (``LineStates``) and rates the
-next event of a line on it, without reading the line again; the one statement that writes
-the charge checks that what the event was rated on is still so (``bulk.Expected``) and
-refuses itself otherwise. Units going down meanwhile — other processes charging the same
-line — do not matter while every bucket still holds what the event takes from it; a bucket
-rating drained must hold exactly what was taken, one it found empty must still be empty, and
-anything else rating reads (buckets granted or closed, the plan, the number) bumps the
-line's ``version``. A refused charge is read and rated again on the line as it is.
+next event of a line on it, without reading the line again; what writes the charge checks
+that what the event was rated on is still so (``bulk.Expected``) and refuses itself
+otherwise. Units going down meanwhile — other processes charging the same line — do not
+matter while every bucket still holds what the event takes from it; a bucket rating drained
+must hold exactly what was taken, one it found empty must still be empty, and anything else
+rating reads (buckets granted or closed, the plan, the number) bumps the line's ``version``.
+A refused charge is read and rated again on the line as it is.
 """
 
 from __future__ import annotations
@@ -86,28 +87,27 @@ def charge_online(
 ) -> UsageResult:
     """Immediate event charging for the network, in units of work of its own.
 
-    On PostgreSQL one statement, committed by itself, debits, writes the ledger entries and
-    the usage record, rated on the line's state as this process knows it — or refuses itself
-    whole when that state is no longer so (read again and rate again), when the event was
-    charged before (its unique event id: the read looks for the usage record and answers the
-    first result), or when a data alert is due (charged then in a transaction that writes
-    the alert too). A connection the server cut is replaced once: the event is charged again,
-    so one the server had already committed is answered as a replay. Elsewhere, and after
-    such a refusal, ``charge_usage`` in a transaction.
+    Rated on the line's state as this process knows it, and written by ``bulk.charge_alone``
+    (on PostgreSQL one statement committed by itself, on SQLite a short transaction of its
+    own): the debits, the ledger entries and the usage record — or nothing, when that state
+    is no longer so (read again and rate again), when the event was charged before (its
+    unique event id: the read looks for the usage record and answers the first result), or
+    when a data alert is due (charged then in a transaction that writes the alert too). A
+    connection the server cut is replaced once: the event is charged again, so one the
+    server had already committed is answered as a replay.
     """
-    if runtime.engine.dialect.name == "postgresql":
-        states = line_states(runtime.engine)
-        for _ in range(2):  # once more on a new connection if the server cut this one
-            with runtime.autocommit() as link:
-                try:
-                    charged = _charge_alone(link, states, event=event, now=now, origin=origin)
-                except OperationalError:
-                    if not link.lost():
-                        raise
-                    continue
-            if charged is not None:
-                return charged
-            break
+    states = line_states(runtime.engine)
+    for _ in range(2):  # once more on a new connection if the server cut this one
+        with runtime.autocommit() as link:
+            try:
+                charged = _charge_alone(link, states, event=event, now=now, origin=origin)
+            except OperationalError:
+                if not link.lost():
+                    raise
+                continue
+        if charged is not None:
+            return charged
+        break
     return retrying(
         runtime,
         lambda session: charge_usage(session, event=event, now=now, sender=sender, origin=origin),
