@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from saldo.db import Link, execute, fetch_all, transaction
+from saldo.db import Link, execute, fetch_all
 from saldo.runtime import Runtime
 from tests.factories import make_line
 
@@ -87,21 +87,8 @@ def test_a_link_left_in_a_transaction_is_not_used_again_and_holds_nothing(rt: Ru
     with rt.autocommit() as link:
         assert link.pooled.dbapi_connection is not left
         assert fetch_all(link, "SELECT 1", ()) == [(1,)]
+        assert rt.engine.pool.checkedout() == 0  # type: ignore[attr-defined]  # a pool apart
     with rt.transaction() as session:  # the lock is free; the write was never committed
         pins = session.scalar(text("SELECT count(*) FROM line WHERE pin_hash = 'x'"))
         assert pins == 0
         session.execute(text("UPDATE line SET pin_hash = 'y'"))
-
-
-def test_a_sqlite_link_checkpoints_the_wal_after_a_bulk_unit_on_its_connection(
-    rt: Runtime,
-) -> None:
-    if rt.engine.dialect.name != "sqlite":
-        pytest.skip("WAL checkpoints are SQLite's")
-    rt.engine.dispose()  # no connection pooled nor link waiting: the link gets the bulk one
-    with transaction(rt.sessions, bulk=True) as session:
-        bulk_conn = session.connection().connection.dbapi_connection
-        assert bulk_conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
-    with rt.autocommit() as link:
-        assert link.pooled.dbapi_connection is bulk_conn
-        assert fetch_all(link, "PRAGMA wal_autocheckpoint", ()) == [(1000,)]

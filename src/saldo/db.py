@@ -107,19 +107,25 @@ def _autocommit_engine(engine: Engine) -> Engine:
     with it (switching a pooled connection to autocommit and back costs each unit ~30 µs).
 
     Its statements are reads and one-statement charges, some run on a web server's event
-    loop: any of them taking over ``READ_TIMEOUT_MS`` is cancelled rather than stall it."""
+    loop: any of them taking over ``READ_TIMEOUT_MS`` is cancelled rather than stall it.
+    SQLite's (for online charging's links only) is an engine like ``engine``: statements
+    outside ``BEGIN`` commit by themselves there anyway, and its connections stay out of the
+    units of work's pool and never serve a bulk one (whose WAL checkpoints are a thread's)."""
     found = _AUTOCOMMIT.get(engine)
     if found is not None:
         return found
-    made = create_engine(
-        engine.url,
-        connect_args={"options": f"-c statement_timeout={READ_TIMEOUT_MS}"},
-        isolation_level="AUTOCOMMIT",
-        pool_reset_on_return=None,  # nothing to roll back: each statement commits itself
-        pool_size=engine.pool.size(),  # type: ignore[attr-defined]
-        max_overflow=20,
-        pool_recycle=1800,
-    )
+    if engine.dialect.name == "sqlite":
+        made = make_engine(str(engine.url))
+    else:
+        made = create_engine(
+            engine.url,
+            connect_args={"options": f"-c statement_timeout={READ_TIMEOUT_MS}"},
+            isolation_level="AUTOCOMMIT",
+            pool_reset_on_return=None,  # nothing to roll back: each statement commits itself
+            pool_size=engine.pool.size(),  # type: ignore[attr-defined]
+            max_overflow=20,
+            pool_recycle=1800,
+        )
     _AUTOCOMMIT[engine] = made
     event.listen(engine, "engine_disposed", lambda *_: made.dispose())
     return made
@@ -203,8 +209,7 @@ def autocommit_link(engine: Engine) -> Iterator[Link]:
     Links wait between units in a list of their own, their connections still checked out:
     a checkout from SQLAlchemy's pool and back costs more than either statement of an online
     charge. At most the pool's size wait; when one is left mid-statement or broken, it and
-    the waiting ones are dropped. PostgreSQL's come from the autocommit pool; SQLite's from
-    the engine's own (statements outside ``BEGIN`` commit by themselves there too).
+    the waiting ones are dropped. Their connections come from ``_autocommit_engine``.
     """
     idle = _LINKS.get(engine)
     if idle is None:
@@ -213,7 +218,8 @@ def autocommit_link(engine: Engine) -> Iterator[Link]:
     try:
         link = idle.pop()
     except IndexError:
-        link = _new_link(engine)
+        pooled = _autocommit_engine(engine).raw_connection()
+        link = Link(pooled, engine.dialect.dbapi, engine.dialect.name)
     try:
         yield link
     finally:
@@ -227,18 +233,6 @@ def autocommit_link(engine: Engine) -> Iterator[Link]:
             idle.append(link)
         else:
             link.pooled.close()
-
-
-def _new_link(engine: Engine) -> Link:
-    dialect = engine.dialect.name
-    if dialect != "sqlite":
-        pooled = _autocommit_engine(engine).raw_connection()
-        return Link(pooled, engine.dialect.dbapi, dialect)
-    pooled = engine.raw_connection()
-    if pooled.info.get("saldo_bulk", False):  # last used by a bulk import: checkpoints again
-        pooled.cursor().execute("PRAGMA wal_autocheckpoint=1000")
-        pooled.info["saldo_bulk"] = False
-    return Link(pooled, engine.dialect.dbapi, dialect)
 
 
 def _drop_all(idle: deque[Link]) -> None:
