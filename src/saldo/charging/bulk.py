@@ -74,10 +74,10 @@ _DEBIT_RETURNING = (
 
 
 class Expected(NamedTuple):
-    """What an event was rated on, checked by the one-statement charge: the line's
-    ``version`` (nothing but units changed since), and each bucket's units — enough for what
-    is taken; exactly what is taken where the rating drained a bucket (``exact``, one flag
-    per entry); nothing in the buckets it found empty (``empty``)."""
+    """What an event was rated on, checked by ``charge_alone``: the line's ``version``
+    (nothing but units changed since), and each bucket's units — enough for what is taken;
+    exactly what is taken where the rating drained a bucket (``exact``, one flag per entry);
+    nothing in the buckets it found empty (``empty``)."""
 
     line_id: int
     version: int
