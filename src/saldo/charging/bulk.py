@@ -209,7 +209,7 @@ def _sqlite_charge_alone(
         execute(link, "COMMIT", ())
         return after
     except BaseException:
-        if not link.lost() and link.pooled.dbapi_connection.in_transaction:
+        if not link.lost() and not link.idle():  # still inside its transaction
             execute(link, "ROLLBACK", ())
         raise
 
