@@ -9,13 +9,13 @@ from datetime import timedelta
 from sqlalchemy import Table, func, select
 
 from saldo.balances.models import LedgerEntry
-from saldo.channels.menus import store as menus
+from saldo.channels.menus import repository as menus
 from saldo.channels.menus.models import MenuSession, PinFailure
+from saldo.channels.selfcare import auth
+from saldo.channels.selfcare.models import LoginCode, WebSession
 from saldo.channels.sms import repository as sms
 from saldo.channels.sms.engine import Inbound, handle_inbound
 from saldo.channels.sms.models import SmsFlood, SmsInbound, SmsSubmit
-from saldo.channels.web import auth
-from saldo.channels.web.models import LoginCode, WebSession
 from saldo.charging.models import UsageRecord
 from saldo.config import SmsSettings
 from saldo.db import PURGE_BATCH, table

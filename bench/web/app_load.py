@@ -33,7 +33,7 @@ from sqlalchemy.engine import make_url
 
 from saldo import migrate
 from saldo.catalog.service import load_catalog
-from saldo.channels.web.auth import open_session
+from saldo.channels.selfcare.auth import open_session
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import charge_usage
 from saldo.config import Settings

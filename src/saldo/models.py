@@ -5,15 +5,15 @@ from __future__ import annotations
 from saldo.balances import models as _balances
 from saldo.catalog import models as _catalog
 from saldo.channels.menus import models as _menus
+from saldo.channels.selfcare import models as _web
 from saldo.channels.sms import models as _sms
-from saldo.channels.web import models as _web
 from saldo.charging import models as _charging
 from saldo.customers import models as _customers
 from saldo.db import Base
 from saldo.lines import models as _lines
 from saldo.notifications import models as _notifications
 from saldo.payments import models as _payments
-from saldo.payments import order_models as _payment_orders
+from saldo.payments.orders import models as _payment_orders
 
 metadata = Base.metadata
 __all__ = [

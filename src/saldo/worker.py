@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from saldo.channels.menus import store as menus
+from saldo.channels.menus import repository as menus
+from saldo.channels.selfcare import housekeeping as web
 from saldo.channels.sms import repository as sms
-from saldo.channels.web import housekeeping as web
 from saldo.charging import renewals
 from saldo.charging.reservations import expire_reservations
 from saldo.kit.origin import WORKER

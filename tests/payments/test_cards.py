@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from saldo.payments.order_errors import CardInvalid
-from saldo.payments.order_models import SandboxCharge
+from saldo.payments.orders.errors import CardInvalid
+from saldo.payments.orders.models import SandboxCharge
 from saldo.payments.providers import luhn_ok, parse_card
 from saldo.payments.sandbox import TEST_CARDS, SandboxProvider
 from saldo.runtime import Runtime

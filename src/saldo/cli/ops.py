@@ -110,7 +110,7 @@ def serve(
     """Serve the web app, the JSON API and the channel webhooks."""
     import uvicorn
 
-    from saldo.channels.web.app import create_app
+    from saldo.channels.http.app import create_app
 
     rt = runtime()
     if demo:

@@ -1,9 +1,8 @@
-"""Italian mobile numbers (MSISDN), stored in E.164, and Italian identity codes."""
+"""Italian mobile numbers (MSISDN), stored in E.164."""
 
 from __future__ import annotations
 
 import phonenumbers
-from stdnum.it import codicefiscale, iva
 
 from saldo.kit.errors import InvalidInput
 
@@ -30,24 +29,3 @@ def normalize_msisdn(text: str) -> str:
             f"not a valid Italian mobile number: {text!r}",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalize_tax_code(text: str) -> str:
-    """Validate an Italian codice fiscale (personal, 16 characters) or a numeric one (11)."""
-    try:
-        return str(codicefiscale.validate(text.strip().upper()))
-    except Exception:
-        raise InvalidInput(
-            f"codice fiscale non valido: {text!r}", f"invalid Italian tax code: {text!r}"
-        ) from None
-
-
-def normalize_vat_number(text: str) -> str:
-    """Validate an Italian partita IVA (11 digits with check digit)."""
-    raw = text.strip().upper().removeprefix("IT")
-    try:
-        return str(iva.validate(raw))
-    except Exception:
-        raise InvalidInput(
-            f"partita IVA non valida: {text!r}", f"invalid Italian VAT number: {text!r}"
-        ) from None

@@ -16,7 +16,8 @@ from saldo.catalog.schemas import Plan
 from saldo.catalog.service import get_catalog, get_option, get_plan
 from saldo.customers.models import Customer
 from saldo.kit.clock import Clock
-from saldo.kit.msisdn import normalize_msisdn, normalize_tax_code, normalize_vat_number
+from saldo.kit.fiscal import normalize_tax_code, normalize_vat_number
+from saldo.kit.msisdn import normalize_msisdn
 from saldo.kit.origin import Origin
 from saldo.kit.periods import UNTIL_RENEWAL, add_period
 from saldo.lines import grants

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
-from saldo.payments.order_errors import CardInvalid
+from saldo.payments.orders.errors import CardInvalid
 
 Outcome = Literal["approved", "declined", "insufficient_funds", "expired_card", "processing_error"]
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from saldo.db import transaction
 from saldo.kit.clock import Clock
-from saldo.payments.order_models import SandboxCharge
+from saldo.payments.orders.models import SandboxCharge
 from saldo.payments.providers import Card, ChargeResult, Outcome
 from saldo.runtime import Runtime
 

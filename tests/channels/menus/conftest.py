@@ -12,7 +12,7 @@ import pytest
 import uvicorn
 from pydantic import SecretStr
 
-from saldo.channels.web.app import create_app
+from saldo.channels.http.app import create_app
 from saldo.config import CareSettings, GatewaySettings, TwilioSettings
 from saldo.runtime import Runtime
 from tests.channels.menus.phone import TOKEN, TwilioPhone, UssdPhone

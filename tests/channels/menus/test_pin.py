@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from saldo.channels.menus.models import PinFailure
-from saldo.channels.menus.store import PIN_LOCK_FAILURES
+from saldo.channels.menus.repository import PIN_LOCK_FAILURES
 from saldo.kit.clock import FixedClock
 from saldo.lines.pin import set_pin
 from saldo.runtime import Runtime

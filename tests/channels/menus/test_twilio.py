@@ -12,9 +12,9 @@ import httpx
 from pydantic import SecretStr
 
 from saldo.balances.models import LedgerEntry
+from saldo.channels.http.app import create_app
 from saldo.channels.menus.models import MenuSession
 from saldo.channels.sms.texts import details
-from saldo.channels.web.app import create_app
 from saldo.config import TwilioSettings
 from saldo.db import make_engine, make_sessionmaker
 from saldo.kit.clock import ROME, FixedClock

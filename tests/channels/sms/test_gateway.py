@@ -18,11 +18,11 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
+from saldo.channels.http.app import create_app
 from saldo.channels.sms import texts
 from saldo.channels.sms.gateway import HttpTransport
 from saldo.channels.sms.models import SmsInbound
 from saldo.channels.sms.service import SmppChannel
-from saldo.channels.web.app import create_app
 from saldo.config import GatewaySettings
 from saldo.notifications.models import OutboxMessage
 from saldo.notifications.service import enqueue, list_messages

@@ -13,7 +13,7 @@ import httpx
 import uvicorn
 from sqlalchemy import select
 
-from saldo.channels.web.app import create_app
+from saldo.channels.http.app import create_app
 from saldo.notifications.models import OutboxMessage
 from saldo.runtime import Runtime
 

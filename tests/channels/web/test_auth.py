@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from saldo.channels.web.models import LoginCode, WebSession
+from saldo.channels.selfcare.models import LoginCode, WebSession
 from saldo.kit.clock import FixedClock
 from tests.channels.web.support import Web, form_token, text_of
 from tests.factories import make_line

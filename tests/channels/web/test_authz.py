@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from saldo.channels.web.pages import home, login, messages, options, plan, topup, usage
+from saldo.channels.selfcare import home, login, messages, options, plan, topup, usage
 from saldo.lines.models import Line
 from saldo.notifications.models import OutboxMessage
 from saldo.notifications.service import enqueue
-from saldo.payments.order_models import TopupOrder
+from saldo.payments.orders.models import TopupOrder
 from tests.channels.web.support import Web, form_token
 from tests.factories import make_line, snapshot
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from saldo.kit.quantities import GB
 from saldo.payments.models import Topup
-from saldo.payments.order_models import SandboxCharge
+from saldo.payments.orders.models import SandboxCharge
 from tests.channels.web.support import Web
 from tests.factories import ROOT, make_line, snapshot, use
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from saldo.channels.web.render import STATIC
+from saldo.channels.http.render import STATIC
 
 VARIABLES = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", (STATIC / "app.css").read_text()))
 

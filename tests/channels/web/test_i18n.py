@@ -6,11 +6,11 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from saldo.channels.web import i18n, render
-from saldo.channels.web.i18n_en import EN
-from saldo.channels.web.offers import ALLOWANCE_LABELS
-from saldo.channels.web.pages.messages import TOPICS
-from saldo.channels.web.views import GAUGES
+from saldo.channels.http import i18n, render
+from saldo.channels.http.i18n_en import EN
+from saldo.channels.selfcare.messages import TOPICS
+from saldo.channels.selfcare.offers import ALLOWANCE_LABELS
+from saldo.channels.selfcare.views import GAUGES
 from saldo.kit.quantities import GB, MB
 
 WEB = Path(render.__file__).parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from saldo.channels.web.setup import load_provider
+from saldo.channels.http.setup import load_provider
 from saldo.kit.errors import InvalidInput
 from saldo.payments.sandbox import SandboxProvider
 from saldo.runtime import Runtime

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from saldo.kit.clock import FixedClock
 from saldo.payments.models import Topup
-from saldo.payments.order_models import SandboxCharge, TopupOrder
+from saldo.payments.orders.models import SandboxCharge, TopupOrder
 from saldo.payments.providers import parse_card
 from tests.channels.web.support import Web, form_token, text_of
 from tests.factories import make_line, snapshot

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from saldo.catalog.schemas import CatalogDocument
 from saldo.channels.menus.definitions import PIN_ATTEMPTS
 from saldo.channels.menus.engine import INVALID, Action, Dialog
+from saldo.channels.menus.repository import PIN_LOCK_FAILURES, PIN_LOCK_WINDOW, pin_failure_t
 from saldo.channels.menus.speech import PromptContext
-from saldo.channels.menus.store import PIN_LOCK_FAILURES, PIN_LOCK_WINDOW, pin_failure_t
 from saldo.channels.sms import texts
 from saldo.config import Settings
 from saldo.kit.clock import to_rome

@@ -18,13 +18,13 @@ from saldo.channels.menus import screens, speech
 from saldo.channels.menus.actions import CallContext, MenuActions
 from saldo.channels.menus.definitions import MENUS, VOICE_MENUS, MenuName
 from saldo.channels.menus.engine import Dialog, Engine, Turn
-from saldo.channels.menus.speech import PromptContext, Segment
-from saldo.channels.menus.store import (
+from saldo.channels.menus.repository import (
     current_catalog,
     insert_session,
     load_session,
     save_session,
 )
+from saldo.channels.menus.speech import PromptContext, Segment
 from saldo.config import Settings
 from saldo.kit.errors import InvalidInput, NotFound
 from saldo.kit.msisdn import normalize_msisdn

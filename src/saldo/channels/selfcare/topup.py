@@ -14,14 +14,14 @@ from fastapi.responses import Response
 
 from saldo.balances.service import get_snapshot
 from saldo.catalog.service import get_catalog
-from saldo.channels.web import queries
-from saldo.channels.web.deps import WEB, ProviderDep, RuntimeDep, lang_of, page_line, page_me
-from saldo.channels.web.pages.base import PageRoute, check_form, chrome
-from saldo.channels.web.render import page, redirect
+from saldo.channels.http.deps import WEB, ProviderDep, RuntimeDep, lang_of, page_line, page_me
+from saldo.channels.http.render import page, redirect
+from saldo.channels.selfcare import queries
+from saldo.channels.selfcare.base import PageRoute, check_form, chrome
 from saldo.kit.errors import InvalidInput, SaldoError
-from saldo.payments import orders
-from saldo.payments.order_errors import FAILURES
-from saldo.payments.order_models import TopupOrder
+from saldo.payments.orders import service as orders
+from saldo.payments.orders.errors import FAILURES
+from saldo.payments.orders.models import TopupOrder
 from saldo.payments.providers import parse_card
 from saldo.runtime import retrying
 

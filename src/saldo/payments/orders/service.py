@@ -26,8 +26,8 @@ from saldo.kit.money import format_eur
 from saldo.kit.origin import Origin
 from saldo.lines.models import Line
 from saldo.payments.errors import TopupAmountInvalid
-from saldo.payments.order_errors import IdempotencyKeyReused, OrderNotFound
-from saldo.payments.order_models import TopupOrder
+from saldo.payments.orders.errors import IdempotencyKeyReused, OrderNotFound
+from saldo.payments.orders.models import TopupOrder
 from saldo.payments.providers import Card, ChargeResult, PaymentProvider
 from saldo.payments.service import top_up
 from saldo.runtime import Runtime, retrying

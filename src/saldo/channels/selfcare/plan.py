@@ -11,11 +11,11 @@ from saldo.balances.errors import InsufficientCredit
 from saldo.balances.service import get_snapshot
 from saldo.catalog.errors import UnknownPlan
 from saldo.catalog.service import get_catalog
-from saldo.channels.web import queries
-from saldo.channels.web.deps import WEB, RuntimeDep, lang_of, page_line
-from saldo.channels.web.offers import allowance_items, compatible_plans, plan_change, unit_of
-from saldo.channels.web.pages.base import PageRoute, check_form, chrome
-from saldo.channels.web.render import page, redirect
+from saldo.channels.http.deps import WEB, RuntimeDep, lang_of, page_line
+from saldo.channels.http.render import page, redirect
+from saldo.channels.selfcare import queries
+from saldo.channels.selfcare.base import PageRoute, check_form, chrome
+from saldo.channels.selfcare.offers import allowance_items, compatible_plans, plan_change, unit_of
 from saldo.kit.errors import InvalidInput
 from saldo.lines.service import change_plan
 

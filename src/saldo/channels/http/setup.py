@@ -8,9 +8,9 @@ import structlog
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from saldo.channels.web.api import routes as api
-from saldo.channels.web.pages import home, login, messages, options, plan, topup, usage
-from saldo.channels.web.render import STATIC
+from saldo.channels.api import routes as api
+from saldo.channels.http.render import STATIC
+from saldo.channels.selfcare import home, login, messages, options, plan, topup, usage
 from saldo.kit.errors import InvalidInput
 from saldo.payments.providers import PaymentProvider
 from saldo.runtime import Runtime
@@ -27,7 +27,7 @@ def install_app(app: FastAPI) -> None:
     for module in (home, login, topup, plan, options, usage, messages):
         app.include_router(module.router)
     if rt.settings.demo:  # the phone simulator: never outside the demo
-        from saldo.channels.web.pages import demo
+        from saldo.channels.demo import pages as demo
 
         app.include_router(demo.router)
 

@@ -12,12 +12,12 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from saldo.catalog.schemas import CatalogDocument
-from saldo.channels.web import queries
-from saldo.channels.web.auth import Me
-from saldo.channels.web.deps import LoginRequired, get_runtime, lang_of
-from saldo.channels.web.errors import STATUS
-from saldo.channels.web.render import page, redirect
-from saldo.channels.web.security import SESSION_COOKIE, check_origin, check_token, clear_cookie
+from saldo.channels.http.deps import LoginRequired, get_runtime, lang_of
+from saldo.channels.http.errors import STATUS
+from saldo.channels.http.render import page, redirect
+from saldo.channels.http.security import SESSION_COOKIE, check_origin, check_token, clear_cookie
+from saldo.channels.selfcare import queries
+from saldo.channels.selfcare.auth import Me
 from saldo.kit.errors import SaldoError
 
 

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, status
 
-from saldo.channels.web.api.base import ApiRoute, errors
-from saldo.channels.web.api.schemas import TopupOut, TopupRequest
-from saldo.channels.web.deps import API, BearerDep, ProviderDep, RuntimeDep, api_line, api_me
+from saldo.channels.api.base import ApiRoute, errors
+from saldo.channels.api.schemas import TopupOut, TopupRequest
+from saldo.channels.http.deps import API, BearerDep, ProviderDep, RuntimeDep, api_line, api_me
 from saldo.kit.errors import Conflict, InvalidInput
-from saldo.payments import orders
-from saldo.payments.order_errors import payment_failure
-from saldo.payments.order_models import TopupOrder
+from saldo.payments.orders import service as orders
+from saldo.payments.orders.errors import payment_failure
+from saldo.payments.orders.models import TopupOrder
 from saldo.payments.providers import parse_card
 from saldo.runtime import retrying
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from saldo.channels.web.i18n_en import EN
+from saldo.channels.http.i18n_en import EN
 from saldo.kit.clock import MONTH_NAMES, to_rome
 from saldo.kit.quantities import format_data, whole_minutes
 

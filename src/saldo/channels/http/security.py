@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
-from saldo.channels.web.errors import CsrfRejected
+from saldo.channels.http.errors import CsrfRejected
 from saldo.config import Settings
 
 SESSION_COOKIE = "saldo_session"

@@ -22,7 +22,7 @@ from saldo.kit.clock import to_rome
 from saldo.notifications.models import OutboxMessage
 from saldo.notifications.service import SECRET_TOPICS
 from saldo.payments.models import Topup
-from saldo.payments.order_models import TopupOrder
+from saldo.payments.orders.models import TopupOrder
 
 SERVICES = ("voice", "sms", "mms", "data")
 PRIVATE_TOPICS = SECRET_TOPICS

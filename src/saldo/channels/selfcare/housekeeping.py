@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from saldo.channels.web.models import LoginCode, WebSession
+from saldo.channels.selfcare.models import LoginCode, WebSession
 from saldo.db import delete_head, table
 
 SIGN_IN_KEPT = timedelta(days=1)

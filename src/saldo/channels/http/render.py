@@ -12,10 +12,10 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from saldo.channels.web import i18n
-from saldo.channels.web.auth import Me
-from saldo.channels.web.deps import lang_of
-from saldo.channels.web.security import harden
+from saldo.channels.http import i18n
+from saldo.channels.http.deps import lang_of
+from saldo.channels.http.security import harden
+from saldo.channels.selfcare.auth import Me
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"

@@ -23,7 +23,11 @@ from saldo.balances.service import (
     snapshot_from_rows,
     snapshot_params,
 )
-from saldo.channels.web.auth import (
+from saldo.channels.http.errors import NotSignedIn
+from saldo.channels.http.i18n import COOKIE as LANG_COOKIE
+from saldo.channels.http.i18n import pick
+from saldo.channels.http.security import SESSION_COOKIE
+from saldo.channels.selfcare.auth import (
     SESSION_BY_TOKEN,
     SESSION_COLUMNS,
     Me,
@@ -32,10 +36,6 @@ from saldo.channels.web.auth import (
     signed_in,
     touch_session,
 )
-from saldo.channels.web.errors import NotSignedIn
-from saldo.channels.web.i18n import COOKIE as LANG_COOKIE
-from saldo.channels.web.i18n import pick
-from saldo.channels.web.security import SESSION_COOKIE
 from saldo.db import fetch_all
 from saldo.kit.origin import Origin
 from saldo.payments.providers import PaymentProvider

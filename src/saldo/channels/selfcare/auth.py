@@ -20,8 +20,8 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from saldo.catalog.service import get_catalog
-from saldo.channels.web.errors import CodeRejected, NotSignedIn, TooManyCodes
-from saldo.channels.web.models import LoginCode, WebSession
+from saldo.channels.http.errors import CodeRejected, NotSignedIn, TooManyCodes
+from saldo.channels.selfcare.models import LoginCode, WebSession
 from saldo.db import dialect_name, fetch_all, table, utc
 from saldo.kit.errors import InvalidInput
 from saldo.kit.msisdn import normalize_msisdn

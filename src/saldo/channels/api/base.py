@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 
-from saldo.channels.web.api.schemas import Error
+from saldo.channels.api.schemas import Error
 
 
 def _describe(exc: RequestValidationError, lang: str) -> str:

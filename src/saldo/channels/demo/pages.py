@@ -18,18 +18,18 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from saldo.channels.menus.service import begin_call, continue_call, menu_for, ussd_request
-from saldo.channels.sms.engine import Inbound, handle_inbound
-from saldo.channels.web import queries
-from saldo.channels.web.deps import RuntimeDep, lang_of
-from saldo.channels.web.pages.base import PageRoute
-from saldo.channels.web.render import page, redirect
-from saldo.channels.web.security import (
+from saldo.channels.http.deps import RuntimeDep, lang_of
+from saldo.channels.http.render import page, redirect
+from saldo.channels.http.security import (
     FORM_COOKIE,
     anonymous_form_token,
     check_anonymous_form,
     set_cookie,
 )
+from saldo.channels.menus.service import begin_call, continue_call, menu_for, ussd_request
+from saldo.channels.selfcare import queries
+from saldo.channels.selfcare.base import PageRoute
+from saldo.channels.sms.engine import Inbound, handle_inbound
 from saldo.kit.errors import SaldoError
 from saldo.lines.models import Line
 from saldo.notifications.models import OutboxMessage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from saldo.channels.web.api import auth, me, topups
+from saldo.channels.api import auth, me, topups
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)

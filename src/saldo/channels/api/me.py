@@ -13,9 +13,8 @@ from saldo.balances.service import get_snapshot
 from saldo.catalog.errors import UnknownPlan
 from saldo.catalog.schemas import Option, Plan
 from saldo.catalog.service import get_catalog
-from saldo.channels.web import queries
-from saldo.channels.web.api.base import ApiRoute, errors
-from saldo.channels.web.api.schemas import (
+from saldo.channels.api.base import ApiRoute, errors
+from saldo.channels.api.schemas import (
     AllowanceSpec,
     MessageOut,
     OptionItem,
@@ -27,8 +26,7 @@ from saldo.channels.web.api.schemas import (
     UsageItem,
     UsagePage,
 )
-from saldo.channels.web.auth import Me
-from saldo.channels.web.deps import (
+from saldo.channels.http.deps import (
     API,
     BearerDep,
     RuntimeDep,
@@ -36,7 +34,9 @@ from saldo.channels.web.deps import (
     get_runtime,
     snapshot_as,
 )
-from saldo.channels.web.offers import compatible_plans, unit_of
+from saldo.channels.selfcare import queries
+from saldo.channels.selfcare.auth import Me
+from saldo.channels.selfcare.offers import compatible_plans, unit_of
 from saldo.kit.clock import as_utc
 from saldo.kit.errors import InvalidInput, NotFound
 from saldo.kit.quantities import Allowance

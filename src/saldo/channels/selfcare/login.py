@@ -10,14 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from saldo.channels.web import auth, queries
-from saldo.channels.web.deps import RuntimeDep, idle, lang_of
-from saldo.channels.web.errors import NotSignedIn
-from saldo.channels.web.i18n import COOKIE as LANG_COOKIE
-from saldo.channels.web.i18n import LANGS
-from saldo.channels.web.pages.base import PageRoute
-from saldo.channels.web.render import page, redirect, safe_next
-from saldo.channels.web.security import (
+from saldo.channels.http.deps import RuntimeDep, idle, lang_of
+from saldo.channels.http.errors import NotSignedIn
+from saldo.channels.http.i18n import COOKIE as LANG_COOKIE
+from saldo.channels.http.i18n import LANGS
+from saldo.channels.http.render import page, redirect, safe_next
+from saldo.channels.http.security import (
     FORM_COOKIE,
     SESSION_COOKIE,
     anonymous_form_token,
@@ -26,6 +24,8 @@ from saldo.channels.web.security import (
     clear_cookie,
     set_cookie,
 )
+from saldo.channels.selfcare import auth, queries
+from saldo.channels.selfcare.base import PageRoute
 from saldo.kit.errors import SaldoError
 from saldo.runtime import Runtime
 

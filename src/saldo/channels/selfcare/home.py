@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from saldo.balances.service import get_snapshot
 from saldo.catalog.schemas import CatalogDocument
-from saldo.channels.web import i18n, queries
-from saldo.channels.web.auth import Me
-from saldo.channels.web.deps import RuntimeDep, lang_of, page_read
-from saldo.channels.web.pages.base import PageRoute, chrome
-from saldo.channels.web.render import page, templates
-from saldo.channels.web.security import harden
-from saldo.channels.web.views import gauges, renewal_warning
+from saldo.channels.http import i18n
+from saldo.channels.http.deps import RuntimeDep, lang_of, page_read
+from saldo.channels.http.render import page, templates
+from saldo.channels.http.security import harden
+from saldo.channels.selfcare import queries
+from saldo.channels.selfcare.auth import Me
+from saldo.channels.selfcare.base import PageRoute, chrome
+from saldo.channels.selfcare.views import gauges, renewal_warning
 from saldo.runtime import Runtime
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)

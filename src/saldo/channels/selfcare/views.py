@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from saldo.balances.schemas import AllowanceView, Snapshot
-from saldo.channels.web.i18n import day_month, eur, quantity
+from saldo.channels.http.i18n import day_month, eur, quantity
 
 # (service, zone) -> label, in the order the dashboard shows them
 GAUGES: list[tuple[str, str, str]] = [

@@ -11,16 +11,16 @@ from saldo.balances.errors import InsufficientCredit
 from saldo.balances.service import get_snapshot
 from saldo.catalog.errors import UnknownOption
 from saldo.catalog.service import get_catalog
-from saldo.channels.web.deps import WEB, RuntimeDep, lang_of, page_line
-from saldo.channels.web.offers import (
+from saldo.channels.http.deps import WEB, RuntimeDep, lang_of, page_line
+from saldo.channels.http.render import page, redirect
+from saldo.channels.selfcare.base import PageRoute, check_form, chrome
+from saldo.channels.selfcare.offers import (
     allowance_items,
     available_options,
     cost,
     option_valid_until,
     unit_of,
 )
-from saldo.channels.web.pages.base import PageRoute, check_form, chrome
-from saldo.channels.web.render import page, redirect
 from saldo.lines.service import add_option, remove_option
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)

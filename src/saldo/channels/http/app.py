@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from saldo import migrate
+from saldo.channels.http.errors import saldo_error_handler
+from saldo.channels.http.setup import install_app
 from saldo.channels.menus.endpoints import router as menus_router
 from saldo.channels.sms.endpoints import router as sms_router
-from saldo.channels.web.errors import saldo_error_handler
-from saldo.channels.web.setup import install_app
 from saldo.kit.errors import SaldoError
 from saldo.runtime import Runtime
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Response, status
 
-from saldo.channels.web import auth
-from saldo.channels.web.api.base import ApiRoute, errors
-from saldo.channels.web.api.schemas import OtpAccepted, OtpRequest, Token, TokenRequest
-from saldo.channels.web.deps import BearerDep, RuntimeDep, api_line
+from saldo.channels.api.base import ApiRoute, errors
+from saldo.channels.api.schemas import OtpAccepted, OtpRequest, Token, TokenRequest
+from saldo.channels.http.deps import BearerDep, RuntimeDep, api_line
+from saldo.channels.selfcare import auth
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=ApiRoute)
 

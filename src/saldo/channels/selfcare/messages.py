@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from saldo.channels.web import queries
-from saldo.channels.web.deps import RuntimeDep, lang_of, page_line
-from saldo.channels.web.pages.base import PageRoute, check_form, chrome
-from saldo.channels.web.render import page, redirect
+from saldo.channels.http.deps import RuntimeDep, lang_of, page_line
+from saldo.channels.http.render import page, redirect
+from saldo.channels.selfcare import queries
+from saldo.channels.selfcare.base import PageRoute, check_form, chrome
 from saldo.kit.errors import InvalidInput, NotFound, SaldoError
 from saldo.lines.pin import set_pin
 

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
-from saldo.channels.web import queries
-from saldo.channels.web.charts import daily_chart
-from saldo.channels.web.deps import RuntimeDep, page_line
-from saldo.channels.web.i18n import usage_quantity
-from saldo.channels.web.pages.base import PageRoute, chrome
-from saldo.channels.web.render import page
+from saldo.channels.http.deps import RuntimeDep, page_line
+from saldo.channels.http.i18n import usage_quantity
+from saldo.channels.http.render import page
+from saldo.channels.selfcare import queries
+from saldo.channels.selfcare.base import PageRoute, chrome
+from saldo.channels.selfcare.charts import daily_chart
 from saldo.kit.clock import iso
 from saldo.kit.errors import InvalidInput
 from saldo.kit.money import format_eur_plain
