@@ -14,6 +14,7 @@ from saldo.charging import renewals
 from saldo.charging.reservations import expire_reservations
 from saldo.kit.origin import WORKER
 from saldo.notifications import service as outbox
+from saldo.notifications.delivery import deliver
 from saldo.notifications.service import Transport
 from saldo.runtime import Runtime
 
@@ -78,36 +79,6 @@ def purge(rt: Runtime, *, now: datetime) -> int:
         total += deleted
         if not deleted:
             return total
-
-
-def deliver(rt: Runtime, transport: Transport, *, channel: str | None = None) -> int:
-    """Send due outbox messages (of ``channel``, or all) after their transaction committed;
-    each is sent at most once."""
-    with rt.transaction() as session:
-        batch = outbox.claim_due(session, now=rt.clock.now(), channel=channel)
-    sent = 0
-    for message in batch:
-        try:
-            external_id = transport.send(
-                sender=message.sender, recipient=message.recipient, body=message.body
-            )
-        except Exception as exc:  # a transport failure is retried later, never lost
-            log.warning("outbox.send_failed", id=message.id, error=str(exc))
-            with rt.transaction() as session:
-                outbox.mark_failed(
-                    session,
-                    message_id=message.id,
-                    attempts=message.attempts,
-                    error=str(exc),
-                    now=rt.clock.now(),
-                )
-            continue
-        with rt.transaction() as session:
-            outbox.mark_sent(
-                session, message_id=message.id, external_id=external_id, now=rt.clock.now()
-            )
-        sent += 1
-    return sent
 
 
 def run_forever(rt: Runtime, *, interval: float, transport: Transport | None = None) -> None:

@@ -25,8 +25,8 @@ from saldo.channels.sms.engine import Inbound, Outcome, handle_inbound
 from saldo.channels.sms.gateway import outbound_transport
 from saldo.kit.errors import InvalidInput, Unavailable
 from saldo.notifications import service as outbox
+from saldo.notifications.delivery import deliver
 from saldo.runtime import Runtime, retrying
-from saldo.worker import deliver
 
 router = APIRouter(prefix="/channels/sms", tags=["SMS gateway"])
 basic = HTTPBasic(auto_error=False, realm="saldo-sms")
