@@ -27,7 +27,11 @@ class BalanceChanged(Conflict):
         super().__init__("saldo cambiato nel frattempo, riprova", "balance changed, retry")
 
 
-class LineNotFound(NotFound):
+class UnknownLine(NotFound):
+    """No line has this number. The snapshot raises it; the lines' own lookups raise its
+    subclass ``lines.errors.LineNotFound`` (balances sit below lines and cannot name it), so
+    catching this one catches both."""
+
     code = "line_not_found"
 
     def __init__(self, msisdn: str) -> None:

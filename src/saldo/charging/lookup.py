@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from saldo.balances.errors import LineNotFound
 from saldo.balances.models import Bucket
 from saldo.catalog.models import CatalogVersion
 from saldo.catalog.schemas import Plan
 from saldo.catalog.service import document_for
 from saldo.charging.rating import BucketState
 from saldo.db import Unit, fetch_all, table, utc
+from saldo.lines.errors import LineNotFound
 from saldo.lines.models import Line
 
 bucket_t = table(Bucket)

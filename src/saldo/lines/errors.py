@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from saldo.balances.errors import UnknownLine
 from saldo.kit.errors import Conflict, InvalidInput
+
+
+class LineNotFound(UnknownLine):
+    """No line has this number."""
+
+    code = "line_not_found"
 
 
 class LineExists(Conflict):

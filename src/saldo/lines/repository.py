@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from saldo.balances.errors import LineNotFound
+from saldo.lines.errors import LineNotFound
 from saldo.lines.models import Line, LineOption
 
 

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from saldo.balances.errors import LineNotFound
+from saldo.balances.errors import UnknownLine
 from saldo.balances.schemas import Snapshot
 from saldo.balances.service import get_snapshot
 from saldo.catalog.schemas import CatalogDocument
@@ -169,7 +169,7 @@ def compose(
         return texts.not_customer(catalog.operator.name)
     try:
         snapshot = get_snapshot(session, msisdn=msisdn, now=now)
-    except LineNotFound:
+    except UnknownLine:
         return texts.not_customer(catalog.operator.name)
     if snapshot.status != "active":
         return texts.not_customer(catalog.operator.name)
