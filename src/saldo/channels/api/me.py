@@ -37,11 +37,13 @@ from saldo.channels.http.deps import (
 from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.auth import Me
 from saldo.channels.selfcare.offers import compatible_plans, unit_of
+from saldo.charging import repository as usage_records
 from saldo.kit.clock import as_utc
 from saldo.kit.errors import InvalidInput, NotFound
 from saldo.kit.quantities import Allowance
 from saldo.lines.pin import set_pin
 from saldo.lines.service import add_option, change_plan, remove_option
+from saldo.notifications import repository as notifications
 from saldo.runtime import Runtime
 
 router = APIRouter(prefix="/me", tags=["me"], route_class=ApiRoute)
@@ -95,11 +97,11 @@ def usage(
     start = as_utc(since) if since else end - timedelta(days=30)
     if start >= end:
         raise InvalidInput("since deve precedere until", "since must come before until")
-    after = queries.parse_cursor(cursor) if cursor else None
+    after = usage_records.parse_cursor(cursor) if cursor else None
     if cursor and after is None:
         raise InvalidInput("cursore non valido", "invalid cursor")
     with api_line(rt, bearer, read=True) as (session, me):
-        rows = queries.usage(
+        rows = usage_records.usage(
             session,
             line_id=me.line_id,
             service=service,
@@ -123,7 +125,7 @@ def usage(
             )
             for r in page
         ],
-        next_cursor=queries.cursor_of(page[-1]) if len(rows) > limit else None,
+        next_cursor=usage_records.cursor_of(page[-1]) if len(rows) > limit else None,
     )
 
 
@@ -249,7 +251,7 @@ def option_remove(code: str, rt: RuntimeDep, bearer: BearerDep) -> Response:
 def messages(rt: RuntimeDep, bearer: BearerDep) -> list[MessageOut]:
     """What the operator sent this line (alerts, renewals, top-up receipts), newest first."""
     with api_line(rt, bearer, read=True) as (session, me):
-        rows = queries.messages(session, msisdn=me.msisdn)
+        rows = notifications.inbox(session, msisdn=me.msisdn)
     return [
         MessageOut(
             id=m.id, topic=m.topic, body=m.body, created_at=m.created_at, read=m.read_at is not None
@@ -265,7 +267,7 @@ def messages(rt: RuntimeDep, bearer: BearerDep) -> list[MessageOut]:
 )
 def message_read(message_id: int, rt: RuntimeDep, bearer: BearerDep) -> Response:
     with api_line(rt, bearer) as (session, me):
-        changed = queries.mark_read(
+        changed = notifications.mark_read(
             session, msisdn=me.msisdn, now=rt.clock.now(), message_id=message_id
         )
     if not changed:

@@ -13,6 +13,7 @@ from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
 from saldo.kit.errors import InvalidInput, NotFound, SaldoError
 from saldo.lines.pin import set_pin
+from saldo.notifications import repository as notifications
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -28,7 +29,7 @@ TOPICS = {
 @router.get("/messages")
 def inbox(request: Request, rt: RuntimeDep) -> Response:
     with page_line(rt, request, read=True) as (session, me):
-        items = queries.messages(session, msisdn=me.msisdn)
+        items = notifications.inbox(session, msisdn=me.msisdn)
         layout = chrome(session, me)
     return page(
         request,
@@ -46,7 +47,7 @@ def inbox(request: Request, rt: RuntimeDep) -> Response:
 def read_all(request: Request, rt: RuntimeDep, csrf: Annotated[str, Form()] = "") -> Response:
     with page_line(rt, request) as (session, me):
         check_form(request, me, csrf)
-        queries.mark_read(session, msisdn=me.msisdn, now=rt.clock.now(), message_id=None)
+        notifications.mark_read(session, msisdn=me.msisdn, now=rt.clock.now(), message_id=None)
     return redirect("/messages", done="read")
 
 
@@ -56,7 +57,7 @@ def read_one(
 ) -> Response:
     with page_line(rt, request) as (session, me):
         check_form(request, me, csrf)
-        changed = queries.mark_read(
+        changed = notifications.mark_read(
             session, msisdn=me.msisdn, now=rt.clock.now(), message_id=message_id
         )
     if not changed:

@@ -16,9 +16,9 @@ from saldo.balances.service import get_snapshot
 from saldo.catalog.service import get_catalog
 from saldo.channels.http.deps import WEB, ProviderDep, RuntimeDep, lang_of, page_line, page_me
 from saldo.channels.http.render import page, redirect
-from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
 from saldo.kit.errors import InvalidInput, SaldoError
+from saldo.payments import repository as payments
 from saldo.payments.orders import service as orders
 from saldo.payments.orders.errors import FAILURES
 from saldo.payments.orders.models import TopupOrder
@@ -33,7 +33,7 @@ def topup_page(request: Request, rt: RuntimeDep, amount: str = "") -> Response:
     with page_line(rt, request, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
         _, document = get_catalog(session)
-        history = queries.topups(session, line_id=me.line_id)
+        history = payments.topups(session, line_id=me.line_id)
         layout = chrome(session, me)
     missing = max(snapshot.plan.fee_cents - snapshot.credit_cents, 0)
     return page(

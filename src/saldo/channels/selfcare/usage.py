@@ -13,9 +13,10 @@ from fastapi.responses import Response, StreamingResponse
 from saldo.channels.http.deps import RuntimeDep, page_line
 from saldo.channels.http.i18n import usage_quantity
 from saldo.channels.http.render import page
-from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.base import PageRoute, chrome
 from saldo.channels.selfcare.charts import daily_chart
+from saldo.charging import repository as usage_records
+from saldo.charging.rating import SERVICES
 from saldo.kit.clock import iso
 from saldo.kit.errors import InvalidInput
 from saldo.kit.money import format_eur_plain
@@ -27,7 +28,7 @@ CSV_LIMIT = 10_000
 
 
 def _filters(service: str, period: str) -> tuple[str | None, int]:
-    if service and service not in queries.SERVICES:
+    if service and service not in SERVICES:
         raise InvalidInput(
             "servizio non valido: scegli voce, SMS, MMS o dati",
             "invalid service: choose voice, SMS, MMS or data",
@@ -50,9 +51,9 @@ def usage_page(
 ) -> Response:
     chosen, days = _filters(service, period)
     since, until = _window(rt.clock.now(), days)
-    cursor = queries.parse_cursor(before) if before else None
+    cursor = usage_records.parse_cursor(before) if before else None
     with page_line(rt, request, read=True) as (session, me):
-        rows = queries.usage(
+        rows = usage_records.usage(
             session,
             line_id=me.line_id,
             service=chosen,
@@ -61,7 +62,7 @@ def usage_page(
             after=cursor,
             limit=PAGE + 1,
         )
-        daily = queries.daily_data(session, line_id=me.line_id, since=since, until=until)
+        daily = usage_records.daily_data(session, line_id=me.line_id, since=since, until=until)
         layout = chrome(session, me)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
@@ -74,7 +75,7 @@ def usage_page(
         title="Consumi",
         rows=rows,
         more=more,
-        next_before=queries.cursor_of(rows[-1]) if more else None,
+        next_before=usage_records.cursor_of(rows[-1]) if more else None,
         service=chosen or "",
         period=days,
         periods=PERIODS,
@@ -90,7 +91,7 @@ def usage_csv(request: Request, rt: RuntimeDep, service: str = "", period: str =
     chosen, days = _filters(service, period)
     since, until = _window(rt.clock.now(), days)
     with page_line(rt, request, read=True) as (session, me):
-        rows = queries.usage(
+        rows = usage_records.usage(
             session,
             line_id=me.line_id,
             service=chosen,
