@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from saldo.balances.errors import LineNotFound
+from saldo.balances.errors import UnknownLine
 from saldo.balances.models import Bucket, LedgerEntry
 from saldo.balances.schemas import AllowanceView, OptionView, PlanView, Snapshot
 from saldo.catalog.service import document_for
 from saldo.db import db_time, fetch_all, table, utc
-from saldo.lines.models import Line, LineOption
 
 bucket_t = table(Bucket)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-line_t = table(Line)
-option_t = table(LineOption)
 
 
 def wallet_id(session: Session, line_id: int) -> int:
@@ -44,16 +41,66 @@ def credit_of(session: Session, line_id: int) -> int:
     )
 
 
+class LineRow(NamedTuple):
+    """The line's columns of a snapshot row (``l.``, and its catalogue version's checksum)."""
+
+    id: int
+    msisdn: str
+    status: str
+    billing: str
+    plan_code: str
+    plan_status: str
+    renews_at: Any
+    catalog_version_id: int
+    checksum: str
+
+
+class BucketRow(NamedTuple):
+    """A bucket's columns of a snapshot row (``b.``); all None for a line without one."""
+
+    id: int
+    service: str
+    zone: str
+    source: str
+    source_code: str | None
+    unit: str
+    unlimited: bool
+    total: int
+    remaining: int
+    expires_at: Any
+
+
+class OptionRow(NamedTuple):
+    """An option's columns of a snapshot row (``o.``); all None for a line without one."""
+
+    id: int
+    option_code: str
+    fee_cents: int
+    recurring: bool
+    expires_at: Any
+
+
+def _columns(alias: str, fields: tuple[str, ...], **elsewhere: str) -> str:
+    return ", ".join(elsewhere.get(name, f"{alias}.{name}") for name in fields)
+
+
 # The snapshot is read on every enquiry of every channel: one hand-written statement, so a
-# read-only unit of work needs one round trip and sees one consistent state. Its columns and
-# joins from ``line l`` are shared with the app's balance, which finds the line by session.
-SNAPSHOT_COLUMNS = (
-    "l.id, l.msisdn, l.status, l.billing, l.plan_code, l.plan_status, l.renews_at,"
-    " l.catalog_version_id, c.checksum,"
-    " b.id, b.service, b.zone, b.source, b.source_code, b.unit, b.unlimited, b.total,"
-    " b.remaining, b.expires_at,"
-    " o.id, o.option_code, o.fee_cents, o.recurring, o.expires_at"
+# read-only unit of work needs one round trip and sees one consistent state. Its columns are
+# the fields of the three row shapes above, in their order, so a column added to a shape is
+# selected and read by its name; its columns and joins from ``line l`` are shared with the
+# app's balance, which finds the line by session.
+SNAPSHOT_COLUMNS = ", ".join(
+    (
+        _columns("l", LineRow._fields, checksum="c.checksum"),
+        _columns("b", BucketRow._fields),
+        _columns("o", OptionRow._fields),
+    )
 )
+SNAPSHOT_WIDTH = len(LineRow._fields) + len(BucketRow._fields) + len(OptionRow._fields)
+"""How many columns ``SNAPSHOT_COLUMNS`` selects: a statement that selects others first
+passes the last ``SNAPSHOT_WIDTH`` of each row to ``snapshot_from_rows``."""
+_BUCKET_AT = len(LineRow._fields)
+_OPTION_AT = _BUCKET_AT + len(BucketRow._fields)
 SNAPSHOT_JOINS = (
     "JOIN catalog_version c ON c.id = l.catalog_version_id"
     " LEFT JOIN bucket b ON b.line_id = l.id AND b.status = 'active' AND b.valid_from <= ?"
@@ -64,9 +111,9 @@ SNAPSHOT_JOINS = (
 _SNAPSHOT_SQL = f"SELECT {SNAPSHOT_COLUMNS} FROM line l {SNAPSHOT_JOINS} WHERE l.msisdn = ?"
 
 
-def _bucket_order(row: Sequence[Any]) -> tuple[bool, datetime, int]:
-    expires = utc(row[9])
-    return (expires is None, expires or _EPOCH, row[0])
+def _bucket_order(bucket: BucketRow) -> tuple[bool, datetime, int]:
+    expires = utc(bucket.expires_at)
+    return (expires is None, expires or _EPOCH, bucket.id)
 
 
 def snapshot_params(session: Session, now: datetime) -> tuple[Any, Any]:
@@ -78,7 +125,7 @@ def get_snapshot(session: Session, *, msisdn: str, now: datetime) -> Snapshot:
     """Credit, plan and every allowance valid now: what every channel shows."""
     rows = fetch_all(session, _SNAPSHOT_SQL, (*snapshot_params(session, now), msisdn))
     if not rows:
-        raise LineNotFound(msisdn)
+        raise UnknownLine(msisdn)
     return snapshot_from_rows(session, rows, now=now)
 
 
@@ -86,57 +133,62 @@ def snapshot_from_rows(
     session: Session, rows: Sequence[Sequence[Any]], *, now: datetime
 ) -> Snapshot:
     """The snapshot from the rows of ``SNAPSHOT_COLUMNS`` (at least one) for one line."""
-    line = rows[0]
-    document = document_for(session, version_id=line[7], checksum=line[8])
-    plan = document.plan_by_code(line[4])
+    line = LineRow._make(rows[0][:_BUCKET_AT])
+    document = document_for(session, version_id=line.catalog_version_id, checksum=line.checksum)
+    plan = document.plan_by_code(line.plan_code)
     assert plan is not None, "a line's plan is always in its catalogue version"
-    buckets = sorted({r[9]: r[9:19] for r in rows if r[9] is not None}.values(), key=_bucket_order)
-    options = sorted(
-        {r[19]: tuple(r[19:24]) for r in rows if r[19] is not None}.values(), key=lambda o: o[0]
-    )
+    # the join repeats each bucket once per option and each option once per bucket
+    bucket_rows: dict[int, BucketRow] = {}
+    option_rows: dict[int, OptionRow] = {}
+    for r in rows:
+        if r[_BUCKET_AT] is not None and r[_BUCKET_AT] not in bucket_rows:
+            bucket_rows[r[_BUCKET_AT]] = BucketRow._make(r[_BUCKET_AT:_OPTION_AT])
+        if r[_OPTION_AT] is not None and r[_OPTION_AT] not in option_rows:
+            option_rows[r[_OPTION_AT]] = OptionRow._make(r[_OPTION_AT:])
     credit = 0
     allowances = []
-    for _, service, zone, source, code, unit, unlimited, total, left, expires in buckets:
-        if service == "credit":
-            credit = left
+    for bucket in sorted(bucket_rows.values(), key=_bucket_order):
+        if bucket.service == "credit":
+            credit = bucket.remaining
             continue
+        unlimited = bool(bucket.unlimited)
         allowances.append(
             AllowanceView(
-                service=service,
-                zone=zone,
-                source=source,
-                source_code=code,
-                unit=unit,
-                unlimited=bool(unlimited),
-                total=None if unlimited else total,
-                remaining=None if unlimited else left,
-                expires_at=utc(expires),
+                service=bucket.service,
+                zone=bucket.zone,
+                source=bucket.source,
+                source_code=bucket.source_code,
+                unit=bucket.unit,
+                unlimited=unlimited,
+                total=None if unlimited else bucket.total,
+                remaining=None if unlimited else bucket.remaining,
+                expires_at=utc(bucket.expires_at),
             )
         )
     option_views = []
-    for _, code, fee, recurring, expires in options:
-        spec = document.option_by_code(code)
+    for option in sorted(option_rows.values(), key=lambda o: o.id):
+        spec = document.option_by_code(option.option_code)
         option_views.append(
             OptionView(
-                code=code,
-                name=spec.name if spec else code,
-                fee_cents=fee,
-                recurring=bool(recurring),
-                expires_at=utc(expires),
+                code=option.option_code,
+                name=spec.name if spec else option.option_code,
+                fee_cents=option.fee_cents,
+                recurring=bool(option.recurring),
+                expires_at=utc(option.expires_at),
             )
         )
     return Snapshot(
-        msisdn=line[1],
-        status=line[2],
-        billing=line[3],
+        msisdn=line.msisdn,
+        status=line.status,
+        billing=line.billing,
         segment=plan.segment,
         credit_cents=credit,
         plan=PlanView(
             code=plan.code,
             name=plan.name,
-            status=line[5],
+            status=line.plan_status,
             fee_cents=plan.fee,
-            renews_at=utc(line[6]),
+            renews_at=utc(line.renews_at),
             period=plan.period,
         ),
         options=option_views,

@@ -20,6 +20,7 @@ from saldo.balances.schemas import Snapshot
 from saldo.balances.service import (
     SNAPSHOT_COLUMNS,
     SNAPSHOT_JOINS,
+    SNAPSHOT_WIDTH,
     snapshot_from_rows,
     snapshot_params,
 )
@@ -147,8 +148,10 @@ async def snapshot_as(rt: Runtime, token: str | None, kind: str) -> Snapshot:
         rows = fetch_all(session, _BALANCE_SQL, (*snapshot_params(session, now), *key))
         if not rows:
             raise NotSignedIn("missing")
-        me = signed_in(rows[0][:8], kind=kind, now=now, idle=idle(rt))
-        snapshot = snapshot_from_rows(session, [r[8:] for r in rows], now=now)
+        # the session's columns first, the snapshot's last (``signed_in`` takes exactly
+        # ``SESSION_COLUMNS``: a column added to either side cannot shift the other's)
+        me = signed_in(rows[0][:-SNAPSHOT_WIDTH], kind=kind, now=now, idle=idle(rt))
+        snapshot = snapshot_from_rows(session, [r[-SNAPSHOT_WIDTH:] for r in rows], now=now)
     if me.stale:
         await run_in_threadpool(_touch, rt, me)
     return snapshot
