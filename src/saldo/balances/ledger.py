@@ -92,30 +92,6 @@ def debit_all(session: Session, draws: Sequence[tuple[int, int]]) -> None:
         done.append((bucket_id, units))
 
 
-def debit_up_to(session: Session, bucket_id: int, amount: int) -> int:
-    """Take ``amount`` or, if the bucket has less, all it has. Returns what was taken."""
-    if try_debit(session, bucket_id, amount):
-        return amount
-    for _ in range(10):
-        seen = int(
-            session.scalar(select(bucket_t.c.remaining).where(bucket_t.c.id == bucket_id)) or 0
-        )
-        if seen >= amount:
-            if try_debit(session, bucket_id, amount):
-                return amount
-            continue
-        if seen == 0:
-            return 0
-        emptied = session.execute(
-            update(bucket_t)
-            .where(bucket_t.c.id == bucket_id, bucket_t.c.remaining == seen)
-            .values(remaining=0)
-        )
-        if _rowcount(emptied) == 1:
-            return seen
-    raise BalanceChanged()
-
-
 def create_bucket(
     session: Session,
     *,

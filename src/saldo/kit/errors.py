@@ -13,7 +13,7 @@ class SaldoError(Exception):
     """Base of every error a Saldo service raises on purpose."""
 
     code: ClassVar[str] = "error"
-    kind: ClassVar[str] = "invalid"  # invalid | not_found | conflict | forbidden | unavailable
+    kind: ClassVar[str] = "invalid"  # invalid | not_found | conflict | unavailable
 
     def __init__(self, message_it: str, message_en: str | None = None, **details: object) -> None:
         super().__init__(message_en or message_it)
@@ -38,11 +38,6 @@ class NotFound(SaldoError):
 class Conflict(SaldoError):
     code = "conflict"
     kind = "conflict"
-
-
-class Forbidden(SaldoError):
-    code = "forbidden"
-    kind = "forbidden"
 
 
 class Unavailable(SaldoError):

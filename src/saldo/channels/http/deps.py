@@ -64,9 +64,6 @@ bearer_scheme = HTTPBearer(
 )
 
 
-CredentialsDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
-
-
 async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> str:

@@ -94,10 +94,6 @@ class PromptAudio:
         log.info("prompt_rendered", lang=lang, file=wav.name, chars=len(text))
         return base, True
 
-    def text_of(self, base: Path) -> str:
-        """What a rendered file says (its ``.txt``)."""
-        return base.with_suffix(".txt").read_text(encoding="utf-8").strip()
-
 
 def static_segments(ctx: PromptContext) -> list[tuple[Lang, str]]:
     """Every segment of every prompt of the voice menus that does not depend on the line."""

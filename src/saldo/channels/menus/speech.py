@@ -46,10 +46,6 @@ class Prompt:
     """True when the text does not depend on the caller's line (pre-rendered to audio)."""
 
 
-def _other(lang: Lang) -> Lang:
-    return "en" if lang == "it" else "it"
-
-
 def _fixed(it: str, en: str, *, switch: bool = False) -> Prompt:
     """A text that depends only on settings; ``switch`` adds the offer of the other language."""
 
