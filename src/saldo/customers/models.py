@@ -14,7 +14,8 @@ class Customer(Base):
     __tablename__ = "customer"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # private | business
+    segment: Mapped[str] = mapped_column(String(16))
+    """consumer | business: the catalogue's plan segments (``Plan.segment``)."""
     name: Mapped[str | None] = mapped_column(String(200))
     tax_code: Mapped[str | None] = mapped_column(String(16), index=True)
     vat_number: Mapped[str | None] = mapped_column(String(11), index=True)

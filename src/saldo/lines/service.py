@@ -56,7 +56,7 @@ def add_line(
         raise LineExists(e164)
     now = clock.now()
     customer = Customer(
-        kind="business" if piva else "private",
+        segment="business" if piva else "consumer",
         name=name,
         tax_code=cf,
         vat_number=piva,
@@ -228,7 +228,7 @@ def change_plan(
     customer = session.get(Customer, line.customer_id)
     assert customer is not None
     version_id, plan = get_plan(session, plan_code)
-    _check_plan_fits(plan, business=customer.kind == "business", postpaid=False)
+    _check_plan_fits(plan, business=customer.segment == "business", postpaid=False)
     if plan.billing != line.billing:
         raise PlanNotAllowed(
             "il passaggio tra ricaricabile e abbonamento si fa con il servizio clienti",

@@ -162,7 +162,7 @@ def plans(rt: RuntimeDep, bearer: BearerDep) -> list[PlanItem]:
             pending=p.code == info.pending_plan_code,
         )
         for p in compatible_plans(
-            document, billing=snapshot.billing, business=info.customer_kind == "business"
+            document, billing=snapshot.billing, business=info.segment == "business"
         )
     ]
 
@@ -175,7 +175,7 @@ def plan_change(body: PlanChangeRequest, rt: RuntimeDep, bearer: BearerDep) -> R
         info = queries.line_info(session, me.line_id)
         _, document = get_catalog(session)
         allowed = compatible_plans(
-            document, billing=snapshot.billing, business=info.customer_kind == "business"
+            document, billing=snapshot.billing, business=info.segment == "business"
         )
         if body.plan_code not in {p.code for p in allowed}:
             raise UnknownPlan(body.plan_code)

@@ -30,7 +30,7 @@ def plans_page(request: Request, rt: RuntimeDep) -> Response:
         info = queries.line_info(session, me.line_id)
         layout = chrome(session, me)
     plans = compatible_plans(
-        document, billing=snapshot.billing, business=info.customer_kind == "business"
+        document, billing=snapshot.billing, business=info.segment == "business"
     )
     return page(
         request,
@@ -56,7 +56,7 @@ def _confirm(
         info = queries.line_info(session, me.line_id)
         layout = chrome(session, me)
     allowed = compatible_plans(
-        document, billing=snapshot.billing, business=info.customer_kind == "business"
+        document, billing=snapshot.billing, business=info.segment == "business"
     )
     plan = next((p for p in allowed if p.code == code), None)
     if plan is None:
@@ -101,7 +101,7 @@ def plan_apply(
             info = queries.line_info(session, me.line_id)
             snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
             allowed = compatible_plans(
-                document, billing=snapshot.billing, business=info.customer_kind == "business"
+                document, billing=snapshot.billing, business=info.segment == "business"
             )
             if code not in {p.code for p in allowed}:
                 raise UnknownPlan(code[:40])

@@ -36,7 +36,8 @@ def version(session: Session, line_id: int) -> int:
 @dataclass(frozen=True, slots=True)
 class LineInfo:
     line_id: int
-    customer_kind: str
+    segment: str
+    """The customer's segment: consumer | business."""
     pending_plan_code: str | None
     has_pin: bool
     version: int
@@ -46,7 +47,7 @@ class LineInfo:
 
 
 _LINE_INFO = (
-    "SELECT l.pending_plan_code, l.pin_hash, c.kind, "
+    "SELECT l.pending_plan_code, l.pin_hash, c.segment, "
     "(SELECT MAX(e.id) FROM ledger_entry e WHERE e.line_id = l.id), "
     # the inbox's unread messages: login codes ("otp", notifications.service.SECRET_TOPICS)
     # are not part of it
@@ -58,5 +59,5 @@ _LINE_INFO = (
 
 def line_info(session: Session, line_id: int) -> LineInfo:
     """What the pages show besides the snapshot, in one query."""
-    pending, pin_hash, kind, newest, unread_count = fetch_all(session, _LINE_INFO, (line_id,))[0]
-    return LineInfo(line_id, kind, pending, pin_hash is not None, int(newest or 0), unread_count)
+    pending, pin_hash, segment, newest, unread_count = fetch_all(session, _LINE_INFO, (line_id,))[0]
+    return LineInfo(line_id, segment, pending, pin_hash is not None, int(newest or 0), unread_count)
