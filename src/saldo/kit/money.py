@@ -21,11 +21,13 @@ def parse_eur(text: str | int | Decimal, *, field: str = "amount") -> int:
         raw = raw.replace(",", ".")
     try:
         value = Decimal(raw)
+        # an exponent too large to quantize ("1e400") is refused as any other bad amount
+        whole_cents = value.is_finite() and value == value.quantize(CENT)
     except InvalidOperation:
         raise InvalidInput(
             f"{field}: importo non valido {text!r}", f"{field}: invalid amount {text!r}"
         ) from None
-    if not value.is_finite() or value != value.quantize(CENT):
+    if not whole_cents:
         raise InvalidInput(
             f"{field}: importo non valido {text!r} (al massimo due decimali)",
             f"{field}: invalid amount {text!r} (at most two decimals)",
