@@ -64,10 +64,14 @@ def short_day(moment: datetime) -> str:
     return to_rome(moment).strftime("%d/%m")
 
 
+def month_name(moment: datetime, lang: str = "it") -> str:
+    """The month of ``moment`` in Italian time: "dicembre", "December"."""
+    return MONTH_NAMES["en" if lang == "en" else "it"][to_rome(moment).month - 1]
+
+
 def day_month(moment: datetime, lang: str = "it") -> str:
-    """A day in words, in Italian time: "3 dicembre", "3 December"."""
-    local = to_rome(moment)
-    return f"{local.day} {MONTH_NAMES['en' if lang == 'en' else 'it'][local.month - 1]}"
+    """A day as pages write it, in Italian time: "3 dicembre", "3 December"."""
+    return f"{to_rome(moment).day} {month_name(moment, lang)}"
 
 
 def parse_instant(text: str) -> datetime:

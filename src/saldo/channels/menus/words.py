@@ -15,14 +15,12 @@ from typing import Literal
 
 from num2words import num2words
 
-from saldo.kit.clock import MONTH_NAMES, to_rome
+from saldo.kit.clock import month_name, to_rome
 from saldo.kit.money import euro_parts
 from saldo.kit.quantities import GB, gb_one_decimal, whole_mb
 
 Lang = Literal["it", "en"]
 
-MONTHS_IT = MONTH_NAMES["it"]
-MONTHS_EN = MONTH_NAMES["en"]
 _BIG = re.compile(r"(milion[ei]|miliard[oi]|bilion[ei]|biliard[oi])$")
 _PERIOD = re.compile(r"^(\d+)([wdm])$")
 
@@ -77,9 +75,9 @@ def day_month(moment: datetime, lang: Lang = "it") -> str:
     local = to_rome(moment)
     if lang == "en":
         day = num2words(local.day, lang="en", to="ordinal")
-        return f"the {day} of {MONTHS_EN[local.month - 1]}"
+        return f"the {day} of {month_name(moment, lang)}"
     day = "primo" if local.day == 1 else cardinal(local.day)
-    return f"{day} {MONTHS_IT[local.month - 1]}"
+    return f"{day} {month_name(moment, lang)}"
 
 
 def on_date(moment: datetime, lang: Lang = "it", preposition: str = "") -> str:
