@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saldo.balances.errors import InsufficientCredit
+from saldo.balances.presenter import missing_cents
 from saldo.balances.service import credit_of
 from saldo.balances.wallet import credit_wallet, debit_wallet, open_wallet
 from saldo.catalog.errors import UnknownPlan
@@ -199,7 +200,8 @@ def resume_if_affordable(session: Session, *, line: Line, clock: Clock, origin: 
         return False
     code = line.pending_plan_code or line.plan_code
     version_id, plan = get_plan(session, code)
-    if credit_of(session, line.id) < plan.fee:
+    # the top-up the channels asked for (what is missing for the renewal) is exactly enough
+    if missing_cents(fee_cents=plan.fee, credit_cents=credit_of(session, line.id)):
         return False
     line.pending_plan_code = None
     return start_period(
