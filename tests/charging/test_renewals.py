@@ -78,7 +78,7 @@ def test_warning_three_days_before_an_unaffordable_renewal(rt: Runtime, clock: F
     assert report["warned"] == 1
     assert _messages(rt, rich, "renewal") == []
     (text,) = _messages(rt, poor, "renewal")
-    assert "ricarica almeno 7,98€" in text
+    assert "ricarica almeno 7,98 €" in text
     assert _move(rt, clock, 0.5)["warned"] == 0
 
 

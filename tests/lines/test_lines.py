@@ -121,7 +121,7 @@ def test_plan_change_now_debits_new_fee_and_replaces_allowances(rt: Runtime) -> 
 
 def test_plan_change_without_credit_is_explained_and_changes_nothing(rt: Runtime) -> None:
     msisdn = make_line(rt, plan="SMART50", credit="10")
-    with pytest.raises(InsufficientCredit, match="12,99€"), rt.transaction() as session:
+    with pytest.raises(InsufficientCredit, match="12,99 €"), rt.transaction() as session:
         change_plan(
             session,
             msisdn=msisdn,

@@ -70,10 +70,5 @@ class Snapshot(_Snap):
     def _as_of(self, value: datetime) -> str | None:
         return iso(value)
 
-    @property
-    def renewal_covered(self) -> bool:
-        """Whether the credit pays the next renewal (postpaid lines always do)."""
-        return self.billing == "postpaid" or self.credit_cents >= self.plan.fee_cents
-
     def allowance(self, service: str, zone: str = "national") -> list[AllowanceView]:
         return [a for a in self.allowances if a.service == service and a.zone == zone]

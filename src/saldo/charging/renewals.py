@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
 from saldo.balances.models import Bucket
+from saldo.balances.presenter import missing_cents
 from saldo.balances.service import credit_of
 from saldo.catalog.service import get_catalog, get_plan
-from saldo.kit.clock import to_rome
+from saldo.kit.clock import short_day
 from saldo.kit.money import format_eur
 from saldo.kit.origin import Origin
 from saldo.lines.models import Line, LineOption
@@ -67,7 +68,7 @@ def _notify_renewed(session: Session, *, line: Line, now: datetime) -> None:
         sender=document.channels.sms,
         body=(
             f"Offerta {plan.name} rinnovata: {fee}{credit}"
-            f"Prossimo rinnovo il {to_rome(line.renews_at).strftime('%d/%m')}."
+            f"Prossimo rinnovo il {short_day(line.renews_at)}."
         ),
         topic="renewal",
         now=now,
@@ -78,13 +79,14 @@ def _notify_renewed(session: Session, *, line: Line, now: datetime) -> None:
 def _notify_suspended(session: Session, *, line: Line, now: datetime) -> None:
     _, plan = get_plan(session, line.plan_code, line.catalog_version_id)
     _, document = get_catalog(session)
+    missing = missing_cents(fee_cents=plan.fee, credit_cents=credit_of(session, line.id))
     enqueue(
         session,
         recipient=line.msisdn,
         sender=document.channels.sms,
         body=(
             f"La tua offerta {plan.name} è sospesa per credito insufficiente. Ricarica almeno "
-            f"{format_eur(plan.fee - credit_of(session, line.id))} per riattivarla."
+            f"{format_eur(missing)} per riattivarla."
         ),
         topic="renewal",
         now=now,
@@ -131,17 +133,17 @@ def warn_renewals(session: Session, *, now: datetime) -> int:
         line.renewal_warned_for = line.renews_at
         code = line.pending_plan_code or line.plan_code
         _, plan = get_plan(session, code)
-        credit = credit_of(session, line.id)
-        if credit >= plan.fee or document is None or line.renews_at is None:
+        missing = missing_cents(fee_cents=plan.fee, credit_cents=credit_of(session, line.id))
+        if not missing or document is None or line.renews_at is None:
             continue
-        day = to_rome(line.renews_at).strftime("%d/%m")
+        day = short_day(line.renews_at)
         enqueue(
             session,
             recipient=line.msisdn,
             sender=document.channels.sms,
             body=(
                 f"La tua offerta {plan.name} si rinnova il {day} e costa {format_eur(plan.fee)}: "
-                f"ricarica almeno {format_eur(plan.fee - credit)} per rinnovarla."
+                f"ricarica almeno {format_eur(missing)} per rinnovarla."
             ),
             topic="renewal",
             now=now,

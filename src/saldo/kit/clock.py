@@ -59,6 +59,21 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else to_rome(moment).isoformat()
 
 
+def short_day(moment: datetime) -> str:
+    """A day as short texts write it, in Italian time: "03/12"."""
+    return to_rome(moment).strftime("%d/%m")
+
+
+def month_name(moment: datetime, lang: str = "it") -> str:
+    """The month of ``moment`` in Italian time: "dicembre", "December"."""
+    return MONTH_NAMES["en" if lang == "en" else "it"][to_rome(moment).month - 1]
+
+
+def day_month(moment: datetime, lang: str = "it") -> str:
+    """A day as pages write it, in Italian time: "3 dicembre", "3 December"."""
+    return f"{to_rome(moment).day} {month_name(moment, lang)}"
+
+
 def parse_instant(text: str) -> datetime:
     """Parse an ISO 8601 instant; one without offset is taken as Europe/Rome local time."""
     from saldo.kit.errors import InvalidInput

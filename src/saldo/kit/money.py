@@ -35,16 +35,37 @@ def parse_eur(text: str | int | Decimal, *, field: str = "amount") -> int:
     return int(value * 100)
 
 
-def format_eur(cents: int, *, symbol: str = "€") -> str:
-    """Italian formatting: 1234 -> "12,34€", 123456789 -> "1.234.567,89€"."""
+NBSP = "\u00a0"
+"""The space between an amount and "€" in the Italian typographic form: it never breaks a line."""
+
+
+def euro_parts(cents: int) -> tuple[int, int]:
+    """Whole euros and the cents left over, of the absolute amount: 123456 -> (1234, 56)."""
+    return divmod(abs(cents), 100)
+
+
+def format_euro(cents: int, *, lang: str = "it", space: str = NBSP) -> str:
+    """An amount as every channel writes it; the only formatter of euro.
+
+    Italian typographic form: 1234 -> "12,34 €", 123456789 -> "1.234.567,89 €", with a
+    non-breaking ``space`` before the symbol (a plain one where the alphabet has none, as
+    GSM-7). English: "€12.34", "€1,234,567.89".
+    """
     sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
+    euros, rest = euro_parts(cents)
+    if lang == "en":
+        return f"{sign}€{euros:,}.{rest:02d}"
     grouped = f"{euros:,}".replace(",", ".")
-    return f"{sign}{grouped},{rest:02d}{symbol}"
+    return f"{sign}{grouped},{rest:02d}{space}€"
+
+
+def format_eur(cents: int) -> str:
+    """An amount in plain text (SMS, USSD, the CLI, error messages): "12,34 €", a plain space."""
+    return format_euro(cents, space=" ")
 
 
 def format_eur_plain(cents: int) -> str:
     """Machine-readable euro amount with a dot: 1234 -> "12.34"."""
     sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
+    euros, rest = euro_parts(cents)
     return f"{sign}{euros}.{rest:02d}"

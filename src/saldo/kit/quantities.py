@@ -76,11 +76,15 @@ def gb_one_decimal(n_bytes: int) -> Decimal:
     return (Decimal(n_bytes) / GB).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def whole_mb(n_bytes: int) -> int:
+    """Bytes as whole MB, half up (what the channels show and say below 1 GB)."""
+    return int((Decimal(n_bytes) / MB).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def format_data(n_bytes: int) -> str:
     """Italian display of a data quantity: "45,2GB", "500MB" below 1 GB."""
     if n_bytes < GB:
-        mb = (Decimal(n_bytes) / MB).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        return f"{mb}MB"
+        return f"{whole_mb(n_bytes)}MB"
     gb = gb_one_decimal(n_bytes)
     text = f"{gb.normalize():f}" if gb == gb.to_integral_value() else f"{gb}"
     return text.replace(".", ",") + "GB"

@@ -10,18 +10,9 @@ from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
 from saldo.balances.models import Bucket
+from saldo.balances.presenter import KIND_BY_KEY
 from saldo.kit.origin import Origin
 from saldo.kit.quantities import Allowance
-
-# catalogue allowance key -> (bucket service, zone, unit)
-BUCKET_KINDS: dict[str, tuple[str, str, str]] = {
-    "voice": ("voice", "national", "seconds"),
-    "sms": ("sms", "national", "messages"),
-    "mms": ("mms", "national", "messages"),
-    "data": ("data", "national", "bytes"),
-    "data_eu": ("data_eu", "eu", "bytes"),
-    "international_voice": ("voice", "international", "seconds"),
-}
 
 
 def grant(
@@ -41,17 +32,17 @@ def grant(
     """One bucket per allowance, each explained by a grant entry."""
     ids = []
     for name, allowance in allowances.items():
-        service, zone, unit = BUCKET_KINDS[name]
+        kind = KIND_BY_KEY[name]  # the catalogue key names the bucket's service, zone and unit
         ids.append(
             ledger.create_bucket(
                 session,
                 line_id=line_id,
-                service=service,
-                zone=zone,
+                service=kind.service,
+                zone=kind.zone,
                 source=source,
                 source_code=source_code,
                 source_ref=source_ref,
-                unit=unit,
+                unit=kind.unit,
                 amount=allowance.amount,
                 unlimited=allowance.unlimited,
                 valid_from=valid_from,

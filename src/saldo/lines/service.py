@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saldo.balances.errors import InsufficientCredit
+from saldo.balances.presenter import missing_cents
 from saldo.balances.service import credit_of
 from saldo.balances.wallet import credit_wallet, debit_wallet, open_wallet
 from saldo.catalog.errors import UnknownPlan
@@ -19,9 +20,15 @@ from saldo.kit.clock import Clock
 from saldo.kit.fiscal import normalize_tax_code, normalize_vat_number
 from saldo.kit.msisdn import normalize_msisdn
 from saldo.kit.origin import Origin
-from saldo.kit.periods import UNTIL_RENEWAL, add_period
+from saldo.kit.periods import add_period
 from saldo.lines import grants
-from saldo.lines.errors import LineExists, OptionNotAllowed, OptionState, PlanNotAllowed, PlanState
+from saldo.lines.eligibility import (
+    check_new_line_plan,
+    check_option,
+    check_plan_change,
+    option_expiry,
+)
+from saldo.lines.errors import LineExists, OptionState, PlanNotAllowed
 from saldo.lines.models import Line, LineOption
 from saldo.lines.repository import active_options, line_by_msisdn
 
@@ -51,7 +58,7 @@ def add_line(
             "il credito iniziale non può essere negativo", "initial credit must not be negative"
         )
     version_id, plan = get_plan(session, plan_code)
-    _check_plan_fits(plan, business=piva is not None, postpaid=postpaid)
+    check_new_line_plan(plan, business=piva is not None, postpaid=postpaid)
     if session.scalar(select(Line.id).where(Line.msisdn == e164)) is not None:
         raise LineExists(e164)
     now = clock.now()
@@ -98,19 +105,6 @@ def add_line(
         reason="activation",
     )
     return line
-
-
-def _check_plan_fits(plan: Plan, *, business: bool, postpaid: bool) -> None:
-    if plan.segment == "business" and not business:
-        raise PlanNotAllowed(
-            f"l'offerta {plan.code} è riservata ai clienti business (serve la partita IVA)",
-            f"plan {plan.code} is for business customers (a VAT number is required)",
-        )
-    if postpaid and plan.billing != "postpaid":
-        raise PlanNotAllowed(
-            f"l'offerta {plan.code} è ricaricabile, non in abbonamento",
-            f"plan {plan.code} is prepaid, not postpaid",
-        )
 
 
 def start_period(
@@ -206,7 +200,8 @@ def resume_if_affordable(session: Session, *, line: Line, clock: Clock, origin: 
         return False
     code = line.pending_plan_code or line.plan_code
     version_id, plan = get_plan(session, code)
-    if credit_of(session, line.id) < plan.fee:
+    # the top-up the channels asked for (what is missing for the renewal) is exactly enough
+    if missing_cents(fee_cents=plan.fee, credit_cents=credit_of(session, line.id)):
         return False
     line.pending_plan_code = None
     return start_period(
@@ -228,14 +223,13 @@ def change_plan(
     customer = session.get(Customer, line.customer_id)
     assert customer is not None
     version_id, plan = get_plan(session, plan_code)
-    _check_plan_fits(plan, business=customer.segment == "business", postpaid=False)
-    if plan.billing != line.billing:
-        raise PlanNotAllowed(
-            "il passaggio tra ricaricabile e abbonamento si fa con il servizio clienti",
-            "switching between prepaid and postpaid goes through customer care",
-        )
-    if plan.code == line.plan_code and line.plan_status == "active":
-        raise PlanState(f"hai già l'offerta {plan.code}", f"the line already has plan {plan.code}")
+    check_plan_change(
+        plan,
+        billing=line.billing,
+        business=customer.segment == "business",
+        current_code=line.plan_code,
+        current_status=line.plan_status,
+    )
     if at_renewal and line.plan_status == "active":
         line.pending_plan_code = plan.code
         session.flush()
@@ -267,20 +261,12 @@ def add_option(
     """Activate an option: its fee is debited (prepaid) and its allowances granted."""
     line = line_by_msisdn(session, normalize_msisdn(msisdn), for_update=True)
     version_id, option = get_option(session, option_code)
-    if not option.fits(line.plan_code):
-        raise OptionNotAllowed(
-            f"l'opzione {option.code} non è compatibile con l'offerta {line.plan_code}",
-            f"option {option.code} does not fit plan {line.plan_code}",
-        )
-    if line.plan_status != "active":
-        raise PlanState(
-            "l'offerta è sospesa: ricarica per riattivarla prima di aggiungere opzioni",
-            "the plan is suspended: top up to resume it before adding options",
-        )
-    if any(o.option_code == option.code for o in active_options(session, line.id)):
-        raise OptionState(
-            f"l'opzione {option.code} è già attiva", f"option {option.code} is already active"
-        )
+    check_option(
+        option,
+        plan_code=line.plan_code,
+        plan_status=line.plan_status,
+        active=[o.option_code for o in active_options(session, line.id)],
+    )
     return _activate_option(
         session,
         line=line,
@@ -295,7 +281,7 @@ def _activate_option(
     session: Session, *, line: Line, option_code: str, version_id: int, at: datetime, origin: Origin
 ) -> LineOption:
     _, option = get_option(session, option_code, version_id)
-    expires_at = line.renews_at if option.period == UNTIL_RENEWAL else add_period(at, option.period)
+    expires_at = option_expiry(option, renews_at=line.renews_at, at=at)
     record = LineOption(
         line_id=line.id,
         option_code=option.code,

@@ -117,7 +117,7 @@ def test_a_withheld_number_and_the_end_of_the_keys(saldo: Run) -> None:
 def test_ussd_from_the_terminal(saldo: Run) -> None:
     out = saldo("call", "*133#", "--from", "3471234567", "--keys", "1").stdout
     assert out.startswith("CON Saldo Mobile\n1 Credito")
-    assert "END Credito residuo: 12,34€" in out
+    assert "END Credito residuo: 12,34 €" in out
 
 
 def test_a_number_that_is_not_served(saldo: Run) -> None:

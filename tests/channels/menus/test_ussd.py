@@ -47,18 +47,18 @@ def test_the_menu_and_its_screens(voice_rt: Runtime, clock: FixedClock, ussd: Us
         screens[choice] = _screen(response.text)
     assert screens[""] == ROOT
     assert screens["1"] == (
-        "END Credito residuo: 7,35€\n"
-        "Offerta Giga 150: 9,99€, rinnovo il 03/12. Ricarica almeno 2,64€."
+        "END Credito residuo: 7,35 €\n"
+        "Offerta Giga 150: 9,99 €, rinnovo il 03/12. Ricarica almeno 2,64 €."
     )
     assert screens["2"] == (
         "END Consumi:\nGiga 22,5GB/160GB\nGiga UE 12GB/12GB\nMinuti illimitati\n"
         "SMS illimitati\nRinnovo il 03/12"
     )
     assert screens["3"] == (
-        "END Offerta Giga 150: 9,99€, rinnovo il 03/12. Ricarica almeno 2,64€.\n"
-        "Credito residuo: 7,35€"
+        "END Offerta Giga 150: 9,99 €, rinnovo il 03/12. Ricarica almeno 2,64 €.\n"
+        "Credito residuo: 7,35 €"
     )
-    assert screens["4"] == "END Opzioni attive:\nGiga Extra 10 4,99€ fino al 03/12"
+    assert screens["4"] == "END Opzioni attive:\nGiga Extra 10 4,99 € fino al 03/12"
 
 
 def test_receive_sms_sends_the_details_once(

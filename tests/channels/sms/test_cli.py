@@ -31,7 +31,7 @@ def test_saldo_sms_prints_the_reply_and_leaves_it_in_the_outbox(
     (message,) = json.loads(listed.output)
     assert (message["from"], message["to"], message["status"]) == ("4155", msisdn, "pending")
     plain = cli.invoke(app, ["outbox", "list", "--to", msisdn])
-    assert "[pending] sms_reply: Credito 12,34€." in plain.output
+    assert "[pending] sms_reply: Credito 12,34 €." in plain.output
 
 
 def test_saldo_sms_json_and_the_short_code_option(rt: Runtime, cli: CliRunner) -> None:

@@ -60,8 +60,8 @@ def test_saldo_from_a_customer_queues_the_summary_from_the_short_code(rt: Runtim
     outcome = sms(rt, msisdn.removeprefix("+"), "saldo")
 
     expected = (
-        "Credito 12,34€. Giga 45,2GB/150GB, Min e SMS illimitati. "
-        "Rinnovo 24/12 (9,99€): credito sufficiente."
+        "Credito 12,34 €. Giga 45,2GB/150GB, Min e SMS illimitati. "
+        "Rinnovo 24/12 (9,99 €): credito sufficiente."
     )
     assert outcome.status == "replied"
     assert outcome.reply == expected

@@ -29,7 +29,7 @@ async def statuses(rt: Runtime, msisdn: str | None = None) -> list[str]:
 def test_saldo_from_a_customer_is_answered_from_4155_with_the_figures(rt: Runtime) -> None:
     msisdn = make_line(rt, plan="GIGA150", credit="22.33")
     expected = texts.summary(snapshot(rt, msisdn))
-    assert expected.startswith("Credito 12,34€. Giga 150GB/150GB")
+    assert expected.startswith("Credito 12,34 €. Giga 150GB/150GB")
 
     async def scenario() -> None:
         peer = await SmscPeer.start()

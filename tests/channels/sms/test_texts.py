@@ -56,6 +56,6 @@ def test_gsm7_knows_what_forces_ucs2() -> None:
 
 def test_a_plan_without_a_fee_speaks_of_no_renewal(rt: Runtime) -> None:
     snap = snapshot(rt, make_line(rt, plan="BASE", credit="10"))
-    assert texts.summary(snap) == "Credito 10,00€. Senza canone: paghi solo quello che usi."
+    assert texts.summary(snap) == "Credito 10,00 €. Senza canone: paghi solo quello che usi."
     assert texts.offer(snap) == "Offerta Base a consumo. Senza canone: paghi solo quello che usi."
     assert "Rinnovo" not in texts.details(snap)

@@ -49,7 +49,7 @@ def test_worker_sends_due_sms_through_the_gateway_once(
     assert "sent: 0" in again.stdout
     assert len(gateway.requests) == 1
     body = json.loads(gateway.requests[0]["body"])
-    assert msisdn in json.dumps(body) and "Ricarica di 10,00€" in json.dumps(
+    assert msisdn in json.dumps(body) and "Ricarica di 10,00 €" in json.dumps(
         body, ensure_ascii=False
     )
     with rt.transaction() as session:

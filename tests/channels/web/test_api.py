@@ -112,7 +112,7 @@ def test_not_enough_credit_for_a_plan_changes_nothing(web: Web) -> None:
     assert refused.status_code == 409
     assert refused.json() == {
         "code": "insufficient_credit",
-        "message": "credito insufficiente: servono 12,99€, il credito è 2,01€",
+        "message": "credito insufficiente: servono 12,99 €, il credito è 2,01 €",
     }
     english = api.post(
         "/api/v1/me/plan", json={"plan_code": "GIGA200"}, headers={"Accept-Language": "en"}

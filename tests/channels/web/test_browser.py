@@ -116,9 +116,9 @@ def test_login_and_dashboard_at_every_width(
     for width in WIDTHS:
         page = open_page(width)
         login(page, web, msisdn)
-        assert page.get_by_test_id("credit").inner_text() == "6,49 €"
+        assert page.get_by_test_id("credit").inner_text() == "6,49\u00a0€"
         warning = page.get_by_test_id("renewal-warning")
-        assert "Ricarica almeno 3,50 € entro il 24 dicembre" in warning.inner_text()
+        assert "Ricarica almeno 3,50\u00a0€ entro il 24 dicembre" in warning.inner_text()
         no_sideways_scroll(page)
         shot(page, request, f"dashboard-{width}")
     use(web.rt, msisdn, service="data", quantity=10 * GB)
@@ -174,9 +174,9 @@ def test_top_up_decline_success_and_double_submit(
     page.go_forward()
     assert snapshot(web.rt, msisdn).credit_cents == before + 1000
     assert charges(web) == (1, 1)
-    assert page.get_by_test_id("credit").inner_text() == f"{(before + 1000) / 100:.2f} €".replace(
-        ".", ","
-    )
+    assert page.get_by_test_id(
+        "credit"
+    ).inner_text() == f"{(before + 1000) / 100:.2f}\u00a0€".replace(".", ",")
 
 
 @pytest.mark.slow

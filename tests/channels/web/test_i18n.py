@@ -50,9 +50,12 @@ def test_translations_keep_their_placeholders() -> None:
 
 
 def test_money_dates_and_data_follow_the_language() -> None:
-    assert i18n.eur(350) == "3,50 €" and i18n.eur(350, "en") == "€3.50"
-    assert i18n.eur(123456789) == "1.234.567,89 €" and i18n.eur(123456789, "en") == "€1,234,567.89"
-    assert i18n.eur(-5) == "-0,05 €"
+    assert i18n.eur(350) == "3,50\u00a0€" and i18n.eur(350, "en") == "€3.50"
+    assert (
+        i18n.eur(123456789) == "1.234.567,89\u00a0€"
+        and i18n.eur(123456789, "en") == "€1,234,567.89"
+    )
+    assert i18n.eur(-5) == "-0,05\u00a0€"
     moment = datetime(2026, 12, 2, 23, 30, tzinfo=UTC)  # already 3 December in Rome
     assert i18n.day_month(moment) == "3 dicembre" and i18n.day_month(moment, "en") == "3 December"
     assert i18n.data(45 * GB + 200 * MB) == "45,2 GB" and i18n.data(45 * GB + 200 * MB, "en") == (

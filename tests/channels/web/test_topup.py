@@ -67,7 +67,7 @@ def test_top_up_with_a_card_updates_the_credit_at_once(web: Web) -> None:
     history = text_of(client.get("/topup").text)
     assert "Le tue ricariche" in history and "visa •••• 4242" in history
     inbox = text_of(client.get("/messages").text)
-    assert "Ricarica di 15,00€ effettuata" in inbox
+    assert "Ricarica di 15,00 € effettuata" in inbox
     assert _counts(web) == (1, 1)
 
 

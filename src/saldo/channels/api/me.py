@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
+from saldo.balances.presenter import KIND_BY_KEY
 from saldo.balances.schemas import Snapshot
 from saldo.balances.service import get_snapshot
 from saldo.catalog.errors import UnknownPlan
@@ -36,11 +37,11 @@ from saldo.channels.http.deps import (
 )
 from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.auth import Me
-from saldo.channels.selfcare.offers import compatible_plans, unit_of
 from saldo.charging import repository as usage_records
 from saldo.kit.clock import as_utc
 from saldo.kit.errors import InvalidInput, NotFound
 from saldo.kit.quantities import Allowance
+from saldo.lines.eligibility import available_options, compatible_plans
 from saldo.lines.pin import set_pin
 from saldo.lines.service import add_option, change_plan, remove_option
 from saldo.notifications import repository as notifications
@@ -132,15 +133,12 @@ def usage(
 def _allowances(spec: Plan | Option) -> dict[str, AllowanceSpec]:
     def one(key: str, a: Allowance) -> AllowanceSpec:
         return AllowanceSpec(
-            unit=_unit_of(key), unlimited=a.unlimited, amount=None if a.unlimited else a.amount
+            unit=KIND_BY_KEY[key].unit,
+            unlimited=a.unlimited,
+            amount=None if a.unlimited else a.amount,
         )
 
     return {key: one(key, a) for key, a in spec.allowances.items()}
-
-
-def _unit_of(key: str) -> Literal["seconds", "messages", "bytes"]:
-    unit = unit_of(key)
-    return "bytes" if unit == "bytes" else "seconds" if unit == "seconds" else "messages"
 
 
 @router.get("/plans", response_model=list[PlanItem], responses=errors(401))
@@ -218,8 +216,7 @@ def options(rt: RuntimeDep, bearer: BearerDep) -> Options:
     ]
     available = [
         _option_item(spec, active=False, expires_at=None)
-        for spec in document.option
-        if spec.code not in active_codes and spec.fits(snapshot.plan.code)
+        for spec in available_options(document, plan_code=snapshot.plan.code, active=active_codes)
     ]
     return Options(active=active, available=available)
 

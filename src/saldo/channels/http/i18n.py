@@ -1,7 +1,7 @@
 """Italian by default, English on a switch. Texts are written in Italian; ``EN`` translates them.
 
 Numbers, money and dates follow the language: "3,50 €" and "3 dicembre" in Italian, "€3.50"
-and "3 December" in English.
+and "3 December" in English (``kit.money.format_euro``, ``kit.clock.day_month``).
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from saldo.channels.http.i18n_en import EN
-from saldo.kit.clock import MONTH_NAMES, to_rome
+from saldo.kit import clock
+from saldo.kit.clock import to_rome
+from saldo.kit.money import format_euro
 from saldo.kit.quantities import format_data, whole_minutes
 
 LANGS = ("it", "en")
 COOKIE = "saldo_lang"
-
-MONTHS = MONTH_NAMES
 
 
 def pick(value: str | None) -> str:
@@ -31,20 +31,13 @@ def translator(lang: str) -> Callable[[str], str]:
 
 
 def eur(cents: int, lang: str = "it") -> str:
-    """3,50 € (Italian) or €3.50 (English)."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    if lang == "en":
-        return f"{sign}€{euros:,}.{rest:02d}"
-    return f"{sign}{euros:,}".replace(",", ".") + f",{rest:02d} €"
+    """3,50 € (Italian, a non-breaking space before €) or €3.50 (English)."""
+    return format_euro(cents, lang=pick(lang))
 
 
 def day_month(moment: datetime | None, lang: str = "it") -> str:
     """ "3 dicembre" / "3 December", in Italian time."""
-    if moment is None:
-        return ""
-    local = to_rome(moment)
-    return f"{local.day} {MONTHS[pick(lang)][local.month - 1]}"
+    return "" if moment is None else clock.day_month(moment, pick(lang))
 
 
 def date_time(moment: datetime | None, lang: str = "it") -> str:

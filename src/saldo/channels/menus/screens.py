@@ -1,27 +1,22 @@
 """What the USSD screen shows: one function per prompt id of the USSD menu, at most 182 a screen.
 
-Figures are written as the SMS and the app write them (``format_eur``, ``format_data``), from
-the same snapshot.
+Figures are written as the SMS writes them (``format_eur``, ``texts.used``), from the same
+snapshot and its presenter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from saldo.balances.schemas import AllowanceView, Snapshot
+from saldo.balances.presenter import allowance_lines, renewal
+from saldo.balances.schemas import Snapshot
 from saldo.channels.menus.speech import PromptContext
-from saldo.channels.sms.texts import gsm7_length
-from saldo.kit.clock import to_rome
+from saldo.channels.sms.texts import gsm7_length, renewal_day, used
+from saldo.kit.clock import short_day
 from saldo.kit.money import format_eur
-from saldo.kit.quantities import format_data, whole_minutes
 
 SCREEN_LIMIT = 182
 """Characters (GSM 7-bit septets) a USSD screen shows."""
-
-
-def _day(snap: Snapshot) -> str:
-    renews = snap.plan.renews_at
-    return to_rome(renews).strftime("%d/%m") if renews else ""
 
 
 def _credit(snap: Snapshot) -> str:
@@ -32,28 +27,16 @@ def _credit(snap: Snapshot) -> str:
 
 def _plan(snap: Snapshot) -> str:
     plan = snap.plan
-    if plan.status == "suspended":
-        missing = max(plan.fee_cents - snap.credit_cents, 0)
-        return f"Offerta {plan.name} sospesa: ricarica almeno {format_eur(missing)}."
-    if plan.fee_cents == 0:
+    r = renewal(snap)
+    if r.state == "suspended":
+        return f"Offerta {plan.name} sospesa: ricarica almeno {format_eur(r.missing_cents)}."
+    if r.state == "free":
         return f"Offerta {plan.name}: nessun costo fisso."
-    renewal = f", rinnovo il {_day(snap)}" if plan.renews_at else ""
-    text = f"Offerta {plan.name}: {format_eur(plan.fee_cents)}{renewal}."
-    if not snap.renewal_covered:
-        text += f" Ricarica almeno {format_eur(plan.fee_cents - snap.credit_cents)}."
+    when = f", rinnovo il {renewal_day(snap)}" if plan.renews_at else ""
+    text = f"Offerta {plan.name}: {format_eur(plan.fee_cents)}{when}."
+    if r.state == "short":
+        text += f" Ricarica almeno {format_eur(r.missing_cents)}."
     return text
-
-
-def _amount(service: str, items: list[AllowanceView]) -> str:
-    if any(a.unlimited for a in items):
-        return "illimitati"
-    left = sum(a.remaining or 0 for a in items)
-    total = sum(a.total or 0 for a in items)
-    if service in ("data", "data_eu"):
-        return f"{format_data(left)}/{format_data(total)}"
-    if service == "voice":
-        return f"{whole_minutes(left)}/{whole_minutes(total)}"
-    return f"{left}/{total}"
 
 
 def credit(ctx: PromptContext) -> str:
@@ -64,21 +47,12 @@ def credit(ctx: PromptContext) -> str:
 def details(ctx: PromptContext) -> str:
     snap = ctx.snapshot
     lines = ["Consumi:"]
-    for label, service, zone in (
-        ("Giga", "data", "national"),
-        ("Giga UE", "data_eu", "eu"),
-        ("Minuti", "voice", "national"),
-        ("SMS", "sms", "national"),
-        ("MMS", "mms", "national"),
-        ("Min. estero", "voice", "international"),
-    ):
-        items = snap.allowance(service, zone)
-        if items:
-            lines.append(f"{label} {_amount(service, items)}")
+    for line in allowance_lines(snap):
+        lines.append(f"{line.kind.labels.screen} {used(line)}")
     if len(lines) == 1:
         lines.append("nessun consumo incluso: paghi quello che usi.")
     if snap.plan.renews_at and snap.plan.status == "active" and snap.plan.fee_cents:
-        lines.append(f"Rinnovo il {_day(snap)}")
+        lines.append(f"Rinnovo il {renewal_day(snap)}")
     return "\n".join(lines)
 
 
@@ -93,7 +67,7 @@ def options(ctx: PromptContext) -> str:
         return "Nessuna opzione attiva. Scopri le opzioni nell'app."
     lines = ["Opzioni attive:"]
     for o in snap.options:
-        until = f" fino al {to_rome(o.expires_at).strftime('%d/%m')}" if o.expires_at else ""
+        until = f" fino al {short_day(o.expires_at)}" if o.expires_at else ""
         lines.append(f"{o.name} {format_eur(o.fee_cents)}{until}")
     return "\n".join(lines)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from saldo.balances.schemas import AllowanceView, Snapshot
+from saldo.balances.presenter import AllowanceLine, allowance_lines, renewal
+from saldo.balances.schemas import Snapshot
 from saldo.channels.menus import words as w
 from saldo.channels.menus.words import Lang
 
@@ -88,16 +89,17 @@ def credit_sentence(snap: Snapshot, lang: Lang) -> str:
 
 def plan_sentence(snap: Snapshot, lang: Lang) -> str:
     plan = snap.plan
+    r = renewal(snap)
     fee = w.euro(plan.fee_cents, lang)
-    missing = w.euro(max(plan.fee_cents - snap.credit_cents, 0), lang)
+    missing = w.euro(r.missing_cents, lang)
     it = lang == "it"
-    if plan.status == "suspended":
+    if r.state == "suspended":
         if it:
             return (
                 f"La tua offerta {plan.name} è sospesa: ricarica almeno {missing} per riattivarla."
             )
         return f"Your {plan.name} offer is suspended: top up at least {missing} to restart it."
-    if plan.fee_cents == 0:
+    if r.state == "free":
         return (
             f"La tua offerta {plan.name} non ha costi fissi."
             if it
@@ -111,7 +113,7 @@ def plan_sentence(snap: Snapshot, lang: Lang) -> str:
         if it
         else f"Your {plan.name} offer renews {when} and costs {fee}."
     )
-    if not snap.renewal_covered:
+    if r.state == "short":
         text += (
             f" Per il rinnovo ricarica almeno {missing}."
             if it
@@ -120,48 +122,43 @@ def plan_sentence(snap: Snapshot, lang: Lang) -> str:
     return text
 
 
-# service, zone, label it, label en, unlimited it, unlimited en, exhausted it, exhausted en
-_DETAILS = (
-    ("data", "national", "Internet in Italia", "Data in Italy",
-     "Giga illimitati in Italia.", "Unlimited data in Italy.",
-     "hai esaurito i giga inclusi", "you have used all your included data"),
-    ("data_eu", "eu", "Internet in roaming nell'Unione Europea", "Data roaming in the EU",
-     "Giga illimitati in Europa.", "Unlimited data in the EU.",
-     "hai esaurito i giga per l'Europa", "you have used all your EU data"),
-    ("voice", "national", "Minuti", "Minutes",
-     "Minuti illimitati.", "Unlimited minutes.",
-     "hai esaurito i minuti inclusi", "you have used all your included minutes"),
-    ("sms", "national", "SMS", "Text messages",
-     "SMS illimitati.", "Unlimited text messages.",
-     "hai esaurito gli SMS inclusi", "you have used all your included texts"),
-    ("mms", "national", "MMS", "MMS",
-     "MMS illimitati.", "Unlimited MMS.",
-     "hai esaurito gli MMS inclusi", "you have used all your included MMS"),
-    ("voice", "international", "Minuti verso l'estero", "International minutes",
-     "Minuti verso l'estero illimitati.", "Unlimited international minutes.",
-     "hai esaurito i minuti verso l'estero", "you have used all your international minutes"),
-)  # fmt: skip
+# kind -> unlimited it, unlimited en, exhausted it, exhausted en
+_SAID: dict[str, tuple[str, str, str, str]] = {
+    "data": ("Giga illimitati in Italia.", "Unlimited data in Italy.",
+             "hai esaurito i giga inclusi", "you have used all your included data"),
+    "data_eu": ("Giga illimitati in Europa.", "Unlimited data in the EU.",
+                "hai esaurito i giga per l'Europa", "you have used all your EU data"),
+    "voice": ("Minuti illimitati.", "Unlimited minutes.",
+              "hai esaurito i minuti inclusi", "you have used all your included minutes"),
+    "sms": ("SMS illimitati.", "Unlimited text messages.",
+            "hai esaurito gli SMS inclusi", "you have used all your included texts"),
+    "mms": ("MMS illimitati.", "Unlimited MMS.",
+            "hai esaurito gli MMS inclusi", "you have used all your included MMS"),
+    "international_voice": (
+        "Minuti verso l'estero illimitati.", "Unlimited international minutes.",
+        "hai esaurito i minuti verso l'estero", "you have used all your international minutes"),
+}  # fmt: skip
 
 
-def _amounts(service: str, left: int, total: int, lang: Lang) -> tuple[str, str]:
-    if service in ("data", "data_eu"):
+def _amounts(line: AllowanceLine, lang: Lang) -> tuple[str, str]:
+    left, total = line.remaining, line.total
+    if line.kind.unit == "bytes":
         return w.data(left, lang), w.data_number(total, left, lang)
-    if service == "voice":
+    if line.kind.unit == "seconds":
         return w.cardinal(left // 60, lang), w.cardinal(total // 60, lang)
     return w.cardinal(left, lang), w.cardinal(total, lang)
 
 
-def _allowance_sentence(row: tuple[str, ...], items: list[AllowanceView], lang: Lang) -> str:
-    service, _zone, label_it, label_en, unl_it, unl_en, out_it, out_en = row
+def _allowance_sentence(line: AllowanceLine, lang: Lang) -> str:
+    unl_it, unl_en, out_it, out_en = _SAID[line.kind.key]
     it = lang == "it"
-    if any(a.unlimited for a in items):
+    if line.unlimited:
         return unl_it if it else unl_en
-    left = sum(a.remaining or 0 for a in items)
-    total = sum(a.total or 0 for a in items)
-    label = label_it if it else label_en
-    if (left // 60 if service == "voice" else left) <= 0:
+    labels = line.kind.labels
+    label = labels.spoken_it if it else labels.spoken_en
+    if (line.remaining // 60 if line.kind.unit == "seconds" else line.remaining) <= 0:
         return f"{label}: {out_it if it else out_en}."
-    said_left, said_total = _amounts(service, left, total, lang)
+    said_left, said_total = _amounts(line, lang)
     if it:
         return f"{label}: ne hai ancora {said_left} su {said_total}."
     return f"{label}: {said_left} left of {said_total}."
@@ -169,15 +166,14 @@ def _allowance_sentence(row: tuple[str, ...], items: list[AllowanceView], lang: 
 
 def details_sentence(snap: Snapshot, lang: Lang) -> str:
     """The consumption details: data (GB with one decimal), EU data, minutes, SMS…"""
-    parts: list[str] = []
-    rows = {(r[0], r[1]): r for r in _DETAILS}
-    voice, sms = snap.allowance("voice"), snap.allowance("sms")
-    both = voice and sms and any(a.unlimited for a in voice) and any(a.unlimited for a in sms)
-    for key, row in rows.items():
-        items = snap.allowance(*key)
-        if not items or (both and key in (("voice", "national"), ("sms", "national"))):
-            continue
-        parts.append(_allowance_sentence(row, items, lang))
+    lines = allowance_lines(snap)
+    unlimited = {line.kind.key for line in lines if line.unlimited}
+    both = {"voice", "sms"} <= unlimited
+    parts = [
+        _allowance_sentence(line, lang)
+        for line in lines
+        if not (both and line.kind.key in ("voice", "sms"))
+    ]
     if both:
         parts.insert(
             1, "Minuti e SMS illimitati." if lang == "it" else "Unlimited minutes and texts."

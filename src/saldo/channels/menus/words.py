@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 
 from num2words import num2words
 
-from saldo.kit.clock import MONTH_NAMES, to_rome
-from saldo.kit.quantities import GB, MB, gb_one_decimal
+from saldo.kit.clock import month_name, to_rome
+from saldo.kit.money import euro_parts
+from saldo.kit.quantities import GB, gb_one_decimal, whole_mb
 
 Lang = Literal["it", "en"]
 
-MONTHS_IT = MONTH_NAMES["it"]
-MONTHS_EN = MONTH_NAMES["en"]
 _BIG = re.compile(r"(milion[ei]|miliard[oi]|bilion[ei]|biliard[oi])$")
 _PERIOD = re.compile(r"^(\d+)([wdm])$")
 
@@ -57,9 +56,7 @@ def euro(cents: int, lang: Lang = "it") -> str:
     """An amount of money: 1234 -> "dodici euro e trentaquattro centesimi"."""
     if cents < 0:
         return ("meno " if lang == "it" else "minus ") + euro(-cents, lang)
-    amount = Decimal(cents) / 100
-    whole = int(amount)
-    rest = int((amount - whole) * 100)
+    whole, rest = euro_parts(cents)
     euros = counted(whole, "euro", "euro" if lang == "it" else "euros", lang)
     part = counted(rest, "centesimo" if lang == "it" else "cent", _cents_plural(lang), lang)
     if rest == 0:
@@ -78,9 +75,9 @@ def day_month(moment: datetime, lang: Lang = "it") -> str:
     local = to_rome(moment)
     if lang == "en":
         day = num2words(local.day, lang="en", to="ordinal")
-        return f"the {day} of {MONTHS_EN[local.month - 1]}"
+        return f"the {day} of {month_name(moment, lang)}"
     day = "primo" if local.day == 1 else cardinal(local.day)
-    return f"{day} {MONTHS_IT[local.month - 1]}"
+    return f"{day} {month_name(moment, lang)}"
 
 
 def on_date(moment: datetime, lang: Lang = "it", preposition: str = "") -> str:
@@ -129,7 +126,7 @@ def data(n_bytes: int, lang: Lang = "it") -> str:
     if n_bytes <= 0:
         return "zero giga" if lang == "it" else "zero gigabytes"
     if n_bytes < GB:
-        mb = int((Decimal(n_bytes) / MB).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        mb = whole_mb(n_bytes)
         return counted(mb, "mega", "mega", lang) if lang == "it" else _en_unit(mb, "megabyte")
     gb = gb_one_decimal(n_bytes)
     if gb == gb.to_integral_value():

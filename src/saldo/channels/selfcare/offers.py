@@ -1,24 +1,20 @@
-"""Plans and options as the app offers them: which fit the line, what a change costs and does."""
+"""Plans and options as the app shows them: what a change costs and does (which plans and
+options fit the line is ``lines.eligibility``'s)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from saldo.balances.presenter import HOME_FIRST, KIND_BY_KEY, shortfall
 from saldo.balances.schemas import Snapshot
 from saldo.catalog.schemas import CatalogDocument, Option, Plan
-from saldo.kit.periods import UNTIL_RENEWAL, add_period
+from saldo.kit.periods import add_period
 from saldo.kit.quantities import Allowance
+from saldo.lines.eligibility import option_expiry, options_ending
 
-# catalogue allowance key -> (label, unit), in the order a customer reads them
-ALLOWANCE_LABELS: dict[str, tuple[str, str]] = {
-    "data": ("Giga", "bytes"),
-    "voice": ("Minuti", "seconds"),
-    "sms": ("SMS", "messages"),
-    "mms": ("MMS", "messages"),
-    "data_eu": ("Giga in UE", "bytes"),
-    "international_voice": ("Minuti verso l'estero", "seconds"),
-}
+ALLOWANCE_LABELS: dict[str, tuple[str, str]] = {k.key: (k.labels.offer, k.unit) for k in HOME_FIRST}
+"""Catalogue allowance key -> (label, unit), in reading order (the presenter's)."""
 
 
 def allowance_items(allowances: dict[str, Allowance]) -> list[tuple[str, str, Allowance]]:
@@ -31,20 +27,7 @@ def allowance_items(allowances: dict[str, Allowance]) -> list[tuple[str, str, Al
 
 
 def unit_of(key: str) -> str:
-    return ALLOWANCE_LABELS[key][1]
-
-
-def compatible_plans(document: CatalogDocument, *, billing: str, business: bool) -> list[Plan]:
-    """The plans the line may switch to: same billing; business plans for business customers."""
-    return [
-        p for p in document.plan if p.billing == billing and (business or p.segment == "consumer")
-    ]
-
-
-def available_options(document: CatalogDocument, snapshot: Snapshot) -> list[Option]:
-    """Options that fit the line's plan and are not active."""
-    active = {o.code for o in snapshot.options}
-    return [o for o in document.option if o.fits(snapshot.plan.code) and o.code not in active]
+    return KIND_BY_KEY[key].unit
 
 
 def suggested_topup(document: CatalogDocument, missing_cents: int) -> int:
@@ -76,7 +59,7 @@ class Cost:
 
 def cost(document: CatalogDocument, snapshot: Snapshot, fee_cents: int) -> Cost:
     prepaid = snapshot.billing == "prepaid"
-    missing = max(fee_cents - snapshot.credit_cents, 0) if prepaid else 0
+    missing = shortfall(snapshot, fee_cents)
     suggested = suggested_topup(document, missing) if missing else 0
     return Cost(fee_cents, snapshot.credit_cents, prepaid, missing, suggested)
 
@@ -97,11 +80,10 @@ class PlanChange:
 def plan_change(
     document: CatalogDocument, snapshot: Snapshot, plan: Plan, *, now: datetime
 ) -> PlanChange:
-    ended = []
-    for active in snapshot.options:
-        spec = document.option_by_code(active.code)
-        if spec is not None and not spec.fits(plan.code):
-            ended.append(active.name)
+    ending = set(
+        options_ending(document, plan_code=plan.code, active=(o.code for o in snapshot.options))
+    )
+    ended = [o.name for o in snapshot.options if o.code in ending]
     return PlanChange(
         plan=plan,
         now=cost(document, snapshot, plan.fee),
@@ -113,6 +95,4 @@ def plan_change(
 
 
 def option_valid_until(option: Option, snapshot: Snapshot, *, now: datetime) -> datetime | None:
-    if option.period == UNTIL_RENEWAL:
-        return snapshot.plan.renews_at
-    return add_period(now, option.period)
+    return option_expiry(option, renews_at=snapshot.plan.renews_at, at=now)

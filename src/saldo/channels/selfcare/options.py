@@ -14,13 +14,8 @@ from saldo.catalog.service import get_catalog
 from saldo.channels.http.deps import WEB, RuntimeDep, lang_of, page_line
 from saldo.channels.http.render import page, redirect
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
-from saldo.channels.selfcare.offers import (
-    allowance_items,
-    available_options,
-    cost,
-    option_valid_until,
-    unit_of,
-)
+from saldo.channels.selfcare.offers import allowance_items, cost, option_valid_until, unit_of
+from saldo.lines.eligibility import available_options
 from saldo.lines.service import add_option, remove_option
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -41,7 +36,9 @@ def options_page(request: Request, rt: RuntimeDep) -> Response:
         title="Opzioni",
         s=snapshot,
         specs=specs,
-        available=available_options(document, snapshot),
+        available=available_options(
+            document, plan_code=snapshot.plan.code, active=(o.code for o in snapshot.options)
+        ),
         allowance_items=allowance_items,
         unit_of=unit_of,
         **layout,

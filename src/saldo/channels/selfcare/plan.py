@@ -15,8 +15,9 @@ from saldo.channels.http.deps import WEB, RuntimeDep, lang_of, page_line
 from saldo.channels.http.render import page, redirect
 from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
-from saldo.channels.selfcare.offers import allowance_items, compatible_plans, plan_change, unit_of
+from saldo.channels.selfcare.offers import allowance_items, plan_change, unit_of
 from saldo.kit.errors import InvalidInput
+from saldo.lines.eligibility import compatible_plans
 from saldo.lines.service import change_plan
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from saldo.balances.presenter import missing_for_renewal
 from saldo.balances.service import get_snapshot
 from saldo.catalog.service import get_catalog
 from saldo.channels.http.deps import WEB, ProviderDep, RuntimeDep, lang_of, page_line, page_me
@@ -35,7 +36,6 @@ def topup_page(request: Request, rt: RuntimeDep, amount: str = "") -> Response:
         _, document = get_catalog(session)
         history = payments.topups(session, line_id=me.line_id)
         layout = chrome(session, me)
-    missing = max(snapshot.plan.fee_cents - snapshot.credit_cents, 0)
     return page(
         request,
         "topup.html",
@@ -47,7 +47,7 @@ def topup_page(request: Request, rt: RuntimeDep, amount: str = "") -> Response:
         chosen=int(amount) if amount.isdigit() else None,
         key=secrets.token_urlsafe(18),
         history=history,
-        missing=missing,
+        missing=missing_for_renewal(snapshot),
         **layout,
     )
 

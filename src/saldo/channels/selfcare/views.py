@@ -6,18 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from saldo.balances.schemas import AllowanceView, Snapshot
+from saldo.balances.presenter import HOME_FIRST, AllowanceLine, allowance_lines, renewal
+from saldo.balances.schemas import Snapshot
 from saldo.channels.http.i18n import day_month, eur, quantity
 
-# (service, zone) -> label, in the order the dashboard shows them
-GAUGES: list[tuple[str, str, str]] = [
-    ("data", "national", "Giga"),
-    ("voice", "national", "Minuti"),
-    ("sms", "national", "SMS"),
-    ("mms", "national", "MMS"),
-    ("data_eu", "eu", "Giga in roaming UE"),
-    ("voice", "international", "Minuti verso l'estero"),
-]
+GAUGES: list[tuple[str, str, str]] = [(k.service, k.zone, k.labels.app) for k in HOME_FIRST]
+"""(service, zone, label) in the order the dashboard shows them (the presenter's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,49 +27,37 @@ class Gauge:
     expires_at: datetime | None
 
 
-def _gauge(label: str, items: list[AllowanceView], names: dict[str, str], lang: str) -> Gauge:
-    unit = items[0].unit
-    unlimited = any(a.unlimited for a in items)
-    left = sum(a.remaining or 0 for a in items if not a.unlimited)
-    total = sum(a.total or 0 for a in items if not a.unlimited)
-    percent = 100 if unlimited or total == 0 else left * 100 // total
-    sources = [names.get(a.source_code or "", a.source_code or a.source) for a in items]
-    expiries = [a.expires_at for a in items if a.expires_at is not None]
+def _gauge(line: AllowanceLine, names: dict[str, str], lang: str) -> Gauge:
+    unit = line.kind.unit
+    percent = 100 if line.unlimited or line.total == 0 else line.remaining * 100 // line.total
+    sources = [names.get(a.source_code or "", a.source_code or a.source) for a in line.items]
     return Gauge(
-        label=label,
-        unlimited=unlimited,
-        remaining=quantity(unit, left, lang),
-        total=quantity(unit, total, lang),
+        label=line.kind.labels.app,
+        unlimited=line.unlimited,
+        remaining=quantity(unit, line.remaining, lang),
+        total=quantity(unit, line.total, lang),
         percent=percent,
-        low=not unlimited and percent < 20,
+        low=not line.unlimited and percent < 20,
         sources=list(dict.fromkeys(sources)),
-        expires_at=min(expiries) if expiries else None,
+        expires_at=line.expires_at,
     )
 
 
 def gauges(snapshot: Snapshot, names: dict[str, str], lang: str) -> list[Gauge]:
     """One gauge per kind of allowance, plan and options summed (``names``: code -> name)."""
-    shown = []
-    for service, zone, label in GAUGES:
-        items = snapshot.allowance(service, zone)
-        if items:
-            shown.append(_gauge(label, items, names, lang))
-    return shown
+    return [_gauge(line, names, lang) for line in allowance_lines(snapshot, HOME_FIRST)]
 
 
 def renewal_warning(snapshot: Snapshot, lang: str, _: Callable[[str], str]) -> str | None:
     """ "Ricarica almeno 3,50 € entro il 3 dicembre" when the credit will not pay the renewal."""
-    plan = snapshot.plan
-    if snapshot.billing != "prepaid":
-        return None
-    missing = plan.fee_cents - snapshot.credit_cents
-    if plan.status == "suspended":
+    r = renewal(snapshot)
+    if r.state == "suspended" and snapshot.billing == "prepaid":
         return _("Offerta sospesa: ricarica almeno %(amount)s per riattivarla") % {
-            "amount": eur(max(missing, 0), lang)
+            "amount": eur(r.missing_cents, lang)
         }
-    if snapshot.renewal_covered or plan.renews_at is None:
+    if r.state != "short" or r.renews_at is None:
         return None
     return _("Ricarica almeno %(amount)s entro il %(date)s") % {
-        "amount": eur(missing, lang),
-        "date": day_month(plan.renews_at, lang),
+        "amount": eur(r.missing_cents, lang),
+        "date": day_month(r.renews_at, lang),
     }

@@ -5,8 +5,9 @@ The voice line's "send me the details by SMS" and the keyword DETTAGLIO send the
 
 from __future__ import annotations
 
-from saldo.balances.schemas import AllowanceView, Snapshot
-from saldo.kit.clock import to_rome
+from saldo.balances.presenter import AllowanceLine, allowance_line, allowance_lines, renewal
+from saldo.balances.schemas import Snapshot
+from saldo.kit.clock import short_day
 from saldo.kit.money import format_eur
 from saldo.kit.quantities import format_data, whole_minutes
 
@@ -26,46 +27,36 @@ def gsm7_length(text: str) -> int:
     return sum(2 if c in GSM7_EXTENDED else 1 for c in text)
 
 
-def _day(snapshot: Snapshot) -> str:
+def renewal_day(snapshot: Snapshot) -> str:
+    """The renewal's day as short texts write it: "03/12" ("" without a renewal)."""
     renews = snapshot.plan.renews_at
-    return to_rome(renews).strftime("%d/%m") if renews else ""
+    return short_day(renews) if renews else ""
 
 
-def _sum(items: list[AllowanceView]) -> tuple[bool, int, int]:
-    unlimited = any(a.unlimited for a in items)
-    return unlimited, sum(a.remaining or 0 for a in items), sum(a.total or 0 for a in items)
-
-
-def _data(items: list[AllowanceView]) -> str:
-    unlimited, left, total = _sum(items)
-    return "illimitati" if unlimited else f"{format_data(left)}/{format_data(total)}"
-
-
-def _minutes(items: list[AllowanceView]) -> str:
-    unlimited, left, total = _sum(items)
-    return "illimitati" if unlimited else f"{whole_minutes(left)}/{whole_minutes(total)}"
-
-
-def _count(items: list[AllowanceView]) -> str:
-    unlimited, left, total = _sum(items)
-    return "illimitati" if unlimited else f"{left}/{total}"
+def used(line: AllowanceLine) -> str:
+    """What is left of what was granted: "45,2GB/150GB", "120/300" minutes, "illimitati"."""
+    if line.unlimited:
+        return "illimitati"
+    if line.kind.unit == "bytes":
+        return f"{format_data(line.remaining)}/{format_data(line.total)}"
+    if line.kind.unit == "seconds":
+        return f"{whole_minutes(line.remaining)}/{whole_minutes(line.total)}"
+    return f"{line.remaining}/{line.total}"
 
 
 def renewal_sentence(snapshot: Snapshot) -> str:
-    plan = snapshot.plan
-    if plan.fee_cents == 0 and plan.status != "suspended":
+    r = renewal(snapshot)
+    if r.state == "free":
         return "Senza canone: paghi solo quello che usi."
-    if plan.status == "suspended":
-        missing = max(plan.fee_cents - snapshot.credit_cents, 0)
-        return f"Offerta sospesa: ricarica almeno {format_eur(missing)} per riattivarla."
-    if snapshot.billing == "postpaid":
-        return f"Rinnovo {_day(snapshot)}."
-    if snapshot.renewal_covered:
-        return f"Rinnovo {_day(snapshot)} ({format_eur(plan.fee_cents)}): credito sufficiente."
-    missing = plan.fee_cents - snapshot.credit_cents
+    if r.state == "suspended":
+        return f"Offerta sospesa: ricarica almeno {format_eur(r.missing_cents)} per riattivarla."
+    if r.state == "postpaid":
+        return f"Rinnovo {renewal_day(snapshot)}."
+    if r.state == "covered":
+        return f"Rinnovo {renewal_day(snapshot)} ({format_eur(r.fee_cents)}): credito sufficiente."
     return (
-        f"Rinnovo {_day(snapshot)} ({format_eur(plan.fee_cents)}): "
-        f"ricarica almeno {format_eur(missing)}."
+        f"Rinnovo {renewal_day(snapshot)} ({format_eur(r.fee_cents)}): "
+        f"ricarica almeno {format_eur(r.missing_cents)}."
     )
 
 
@@ -78,18 +69,18 @@ def _credit(snapshot: Snapshot) -> str:
 def summary(snapshot: Snapshot) -> str:
     """SALDO: credit, GB, minutes and SMS, renewal; one SMS for a typical line."""
     parts = [_credit(snapshot)]
-    data = snapshot.allowance("data")
+    data = allowance_line(snapshot, "data")
     if data:
-        parts.append(f"Giga {_data(data)},")
-    voice, sms = snapshot.allowance("voice"), snapshot.allowance("sms")
-    if voice and sms and _sum(voice)[0] and _sum(sms)[0]:
+        parts.append(f"Giga {used(data)},")
+    voice, sms = allowance_line(snapshot, "voice"), allowance_line(snapshot, "sms")
+    if voice and sms and voice.unlimited and sms.unlimited:
         parts.append("Min e SMS illimitati.")
     else:
         bits = []
         if voice:
-            bits.append(f"Min {_minutes(voice)}")
+            bits.append(f"Min {used(voice)}")
         if sms:
-            bits.append(f"SMS {_count(sms)}")
+            bits.append(f"SMS {used(sms)}")
         if bits:
             parts.append(", ".join(bits) + ".")
     if parts[-1].endswith(","):
@@ -101,17 +92,8 @@ def summary(snapshot: Snapshot) -> str:
 def details(snapshot: Snapshot) -> str:
     """DETTAGLIO: the credit and every allowance, EU and international included."""
     lines = [_credit(snapshot), f"Offerta {snapshot.plan.name}."]
-    for label, service, zone, fmt in (
-        ("Giga", "data", "national", _data),
-        ("Giga UE", "data_eu", "eu", _data),
-        ("Minuti", "voice", "national", _minutes),
-        ("SMS", "sms", "national", _count),
-        ("MMS", "mms", "national", _count),
-        ("Minuti estero", "voice", "international", _minutes),
-    ):
-        items = snapshot.allowance(service, zone)
-        if items:
-            lines.append(f"{label}: {fmt(items)}.")
+    for line in allowance_lines(snapshot):
+        lines.append(f"{line.kind.labels.text}: {used(line)}.")
     lines.append(renewal_sentence(snapshot))
     return " ".join(lines)
 
@@ -123,7 +105,7 @@ def offer(snapshot: Snapshot) -> str:
         return f"Offerta {plan.name} ({format_eur(plan.fee_cents)}). {renewal_sentence(snapshot)}"
     if plan.fee_cents == 0:
         return f"Offerta {plan.name}. {renewal_sentence(snapshot)}"
-    return f"Offerta {plan.name}: {format_eur(plan.fee_cents)}, rinnovo il {_day(snapshot)}."
+    return f"Offerta {plan.name}: {format_eur(plan.fee_cents)}, rinnovo il {renewal_day(snapshot)}."
 
 
 def options(snapshot: Snapshot) -> str:
@@ -132,7 +114,7 @@ def options(snapshot: Snapshot) -> str:
         return "Nessuna opzione attiva. Scopri le opzioni nell'app."
     items = []
     for o in snapshot.options:
-        until = f" fino al {to_rome(o.expires_at).strftime('%d/%m')}" if o.expires_at else ""
+        until = f" fino al {short_day(o.expires_at)}" if o.expires_at else ""
         items.append(f"{o.name} ({format_eur(o.fee_cents)}){until}")
     return "Opzioni attive: " + "; ".join(items) + "."
 
