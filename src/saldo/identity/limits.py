@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 import structlog
@@ -51,23 +52,15 @@ class SqlStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """One atomic upsert: a hit in the current window, or the first of a new one."""
-        ends = self.now + timedelta(seconds=expiry)
-        table = counter_t
-        insert = postgresql.insert if dialect_name(self.session) == "postgresql" else sqlite.insert
-        current = table.c.expires_at > bindparam("now", self.now, type_=table.c.expires_at.type)
-        stmt = (
-            insert(table)
-            .values(name=key, hits=amount, expires_at=ends)
-            .on_conflict_do_update(
-                index_elements=[table.c.name],
-                set_={
-                    "hits": case((current, table.c.hits + amount), else_=amount),
-                    "expires_at": case((current, table.c.expires_at), else_=ends),
-                },
-            )
-            .returning(table.c.hits)
+        params = {
+            "name": key,
+            "amount": amount,
+            "ends": self.now + timedelta(seconds=expiry),
+            "now": self.now,
+        }
+        return int(
+            self.session.execute(_incr_stmt(dialect_name(self.session)), params).scalar_one()
         )
-        return int(self.session.execute(stmt).scalar_one())
 
     def _row(self, key: str) -> Any:
         return self.session.execute(
@@ -94,6 +87,29 @@ class SqlStorage(Storage):
 
     def clear(self, key: str) -> None:
         self.session.execute(delete(counter_t).where(counter_t.c.name == key))
+
+
+@cache
+def _incr_stmt(dialect: str) -> Any:
+    # Built once per dialect: building it costs more than running it.
+    t = counter_t
+    when = t.c.expires_at.type
+    ends, now = bindparam("ends", type_=when), bindparam("now", type_=when)
+    amount = bindparam("amount", type_=t.c.hits.type)
+    current = t.c.expires_at > now
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(t)
+        .values(name=bindparam("name"), hits=amount, expires_at=ends)
+        .on_conflict_do_update(
+            index_elements=[t.c.name],
+            set_={
+                "hits": case((current, t.c.hits + amount), else_=amount),
+                "expires_at": case((current, t.c.expires_at), else_=ends),
+            },
+        )
+        .returning(t.c.hits)
+    )
 
 
 @dataclass(frozen=True, slots=True)
