@@ -10,15 +10,17 @@ from sqlalchemy import Table, func, select
 
 from saldo.balances.models import LedgerEntry
 from saldo.channels.menus import repository as menus
-from saldo.channels.menus.models import MenuSession, PinFailure
-from saldo.channels.selfcare import auth
-from saldo.channels.selfcare.models import LoginCode, WebSession
+from saldo.channels.menus.models import MenuSession
 from saldo.channels.sms import repository as sms
 from saldo.channels.sms.engine import Inbound, handle_inbound
 from saldo.channels.sms.models import SmsFlood, SmsInbound, SmsSubmit
 from saldo.charging.models import UsageRecord
 from saldo.config import SmsSettings
 from saldo.db import PURGE_BATCH, table
+from saldo.identity import repository as identity
+from saldo.identity import service as auth
+from saldo.identity.models import LoginCode, PinFailure
+from saldo.identity.models import PrincipalSession as WebSession
 from saldo.kit.clock import FixedClock
 from saldo.lines.models import Line
 from saldo.notifications import service as outbox
@@ -83,7 +85,7 @@ def _everything(rt: Runtime, clock: FixedClock) -> dict[str, set[int]]:
             now=now,
         )
         session.execute(
-            menus.pin_failure_t.insert().values(
+            identity.pin_failure_t.insert().values(
                 msisdn=msisdn, channel="twilio", session_key="CA1", created_at=now
             )
         )

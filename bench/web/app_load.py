@@ -33,11 +33,11 @@ from sqlalchemy.engine import make_url
 
 from saldo import migrate
 from saldo.catalog.service import load_catalog
-from saldo.channels.selfcare.auth import open_session
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import charge_usage
 from saldo.config import Settings
 from saldo.db import make_engine, make_sessionmaker
+from saldo.identity.service import open_session
 from saldo.kit.clock import FixedClock, parse_instant
 from saldo.kit.origin import CLI
 from saldo.kit.quantities import MB

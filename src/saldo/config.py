@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from ipaddress import ip_network
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from saldo.kit.errors import InvalidInput
@@ -88,6 +89,40 @@ class WebSettings(BaseSettings):
         default="saldo.payments.sandbox:from_runtime",
         description="module:factory(runtime) of the card payment provider (default: sandbox)",
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses or CIDRs of reverse proxies whose "
+        "X-Forwarded-For is believed (default: none; the peer address is the client)",
+    )
+    otp_per_address_minute: int = Field(
+        default=10, ge=0, description="login codes one client address may request a minute"
+    )
+    otp_per_address_hour: int = Field(
+        default=30, ge=0, description="login codes one client address may request an hour"
+    )
+    otp_wrong_per_address_hour: int = Field(
+        default=30, ge=0, description="wrong login codes one address may try an hour, all numbers"
+    )
+    otp_per_range_hour: int = Field(
+        default=60,
+        ge=0,
+        description="login codes an hour for one number range (the number without its last "
+        "4 digits), whoever asks",
+    )
+    otp_sms_per_minute: int = Field(
+        default=300,
+        ge=0,
+        description="login SMS a minute for everyone: past it requests are refused and an "
+        "error is logged (identity.login_sms_budget_exceeded); 0 for any limit turns it off",
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ip_network(part.strip(), strict=False)  # ValueError names the bad one
+        return value
 
 
 class Settings(BaseSettings):

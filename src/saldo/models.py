@@ -5,11 +5,11 @@ from __future__ import annotations
 from saldo.balances import models as _balances
 from saldo.catalog import models as _catalog
 from saldo.channels.menus import models as _menus
-from saldo.channels.selfcare import models as _web
 from saldo.channels.sms import models as _sms
 from saldo.charging import models as _charging
 from saldo.customers import models as _customers
 from saldo.db import Base
+from saldo.identity import models as _identity
 from saldo.lines import models as _lines
 from saldo.notifications import models as _notifications
 from saldo.payments import models as _payments
@@ -21,12 +21,12 @@ __all__ = [
     "_catalog",
     "_charging",
     "_customers",
+    "_identity",
     "_lines",
     "_menus",
     "_notifications",
     "_payment_orders",
     "_payments",
     "_sms",
-    "_web",
     "metadata",
 ]

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 import structlog
 
 from saldo.channels.menus import repository as menus
-from saldo.channels.selfcare import housekeeping as web
 from saldo.channels.sms import repository as sms
 from saldo.charging import renewals
 from saldo.charging.reservations import expire_reservations
+from saldo.identity import service as identity
 from saldo.kit.origin import WORKER
 from saldo.notifications import service as outbox
 from saldo.notifications.delivery import deliver
@@ -74,7 +74,7 @@ def purge(rt: Runtime, *, now: datetime) -> int:
                 )
                 + outbox.purge(session, ids=messages)
                 + menus.purge(session, now=now)
-                + web.purge(session, now=now)
+                + identity.purge(session, now=now)
             )
         total += deleted
         if not deleted:

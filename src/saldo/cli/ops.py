@@ -115,4 +115,5 @@ def serve(
     rt = runtime()
     if demo:
         rt.settings.demo = True
-    uvicorn.run(create_app(rt), host=host, port=port, log_level="warning")
+    # proxy_headers off: X-Forwarded-For is read by the app, from SALDO_WEB_TRUSTED_PROXIES only
+    uvicorn.run(create_app(rt), host=host, port=port, log_level="warning", proxy_headers=False)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,8 +38,11 @@ def enqueue(
     sender: str = "",
     channel: str = "sms",
     dedup_key: str | None = None,
+    when: ColumnElement[bool] | None = None,
 ) -> bool:
-    """Add a message to the outbox. With a ``dedup_key`` already used, nothing is added."""
+    """Add a message to the outbox. With a ``dedup_key`` already used, nothing is added;
+    with ``when``, only if that condition holds (evaluated in the insert itself, so that the
+    statement and its cost are the same whether the message is written or not)."""
     values = {
         "channel": channel,
         "sender": sender,
@@ -52,9 +55,15 @@ def enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
-    stmt = _enqueue_stmt(dialect_name(session), dedup_key is not None)
+    if when is None:
+        stmt = _enqueue_stmt(dialect_name(session), dedup_key is not None)
+    else:
+        row = select(*(bindparam(c, type_=outbox_t.c[c].type) for c in _ENQUEUE_COLUMNS))
+        stmt = insert(outbox_t).from_select(_ENQUEUE_COLUMNS, row.where(when))
     result = session.execute(stmt, values)
-    return dedup_key is None or bool(getattr(result, "rowcount", 0))
+    if dedup_key is None and when is None:
+        return True
+    return bool(getattr(result, "rowcount", 0))
 
 
 @cache

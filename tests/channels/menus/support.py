@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from saldo.balances.models import LedgerEntry
-from saldo.channels.menus.models import MenuSession, PinFailure
+from saldo.channels.menus.models import MenuSession
+from saldo.identity.models import PinFailure
 from saldo.kit.clock import ROME, FixedClock
 from saldo.notifications.models import OutboxMessage
 from saldo.runtime import Runtime

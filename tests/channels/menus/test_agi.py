@@ -14,8 +14,8 @@ from saldo.channels.menus.agi.server import AgiServer, caller_number, dialled_nu
 from saldo.channels.menus.audio import PromptAudio, tools_missing
 from saldo.channels.menus.models import MenuSession
 from saldo.channels.sms.texts import details
+from saldo.identity.pin import set_pin
 from saldo.kit.clock import FixedClock
-from saldo.lines.pin import set_pin
 from saldo.runtime import Runtime
 from tests.channels.menus.agi_peer import play
 from tests.channels.menus.support import count, line_on_the_third, outbox

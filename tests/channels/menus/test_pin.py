@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from saldo.channels.menus.models import PinFailure
-from saldo.channels.menus.repository import PIN_LOCK_FAILURES
+from saldo.identity.models import PinFailure
+from saldo.identity.pin import PIN_LOCK_FAILURES, set_pin
 from saldo.kit.clock import FixedClock
-from saldo.lines.pin import set_pin
 from saldo.runtime import Runtime
 from tests.channels.menus.phone import TwilioPhone, TwiML
 from tests.channels.menus.support import count, line_on_the_third

@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from saldo.identity.pin import verify_pin
 from saldo.kit.clock import FixedClock
 from saldo.kit.quantities import GB
 from saldo.lines.models import Line
-from saldo.lines.pin import verify_pin
 from saldo.notifications.service import enqueue
 from tests.channels.web.support import Web
 from tests.factories import make_line, snapshot, use

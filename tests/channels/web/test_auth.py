@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from saldo.channels.selfcare.models import LoginCode, WebSession
+from saldo.identity.models import LoginCode
+from saldo.identity.models import PrincipalSession as WebSession
 from saldo.kit.clock import FixedClock
 from tests.channels.web.support import Web, form_token, text_of
 from tests.factories import make_line

@@ -9,9 +9,9 @@ import re
 from datetime import timedelta
 
 from saldo.channels.sms import texts
+from saldo.identity.pin import verify_pin
 from saldo.kit.clock import FixedClock
 from saldo.kit.quantities import GB, MB
-from saldo.lines.pin import verify_pin
 from saldo.notifications.service import enqueue
 from tests.channels.web.support import Web, form_token, text_of
 from tests.factories import make_line, snapshot, use

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from saldo.channels.api.base import ApiRoute, errors
 from saldo.channels.api.schemas import OtpAccepted, OtpRequest, Token, TokenRequest
+from saldo.channels.http.client import client_address
 from saldo.channels.http.deps import BearerDep, RuntimeDep, api_line
-from saldo.channels.selfcare import auth
+from saldo.identity import service as identity
+from saldo.kit.msisdn import normalize_msisdn
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=ApiRoute)
 
@@ -20,42 +22,58 @@ router = APIRouter(prefix="/auth", tags=["auth"], route_class=ApiRoute)
     response_model=OtpAccepted,
     responses=errors(422, 429),
 )
-def send_code(body: OtpRequest, rt: RuntimeDep) -> OtpAccepted:
-    """Send a 6-digit login code by SMS (valid 5 minutes; at most 3 per number in 15 minutes).
+def send_code(body: OtpRequest, request: Request, rt: RuntimeDep) -> OtpAccepted:
+    """Send a 6-digit login code by SMS (valid 5 minutes; at most 3 per number in 15 minutes,
+    and limits per client address, per number range and for the whole service: 429 with
+    ``Retry-After`` past them).
 
-    The answer is the same whether or not the number belongs to a customer.
+    The answer, and the time it takes, are the same whether or not the number belongs to a
+    customer.
     """
+    web = rt.settings.web
+    now = rt.clock.now()
+    e164 = normalize_msisdn(body.msisdn)
     with rt.transaction() as session:
-        auth.request_code(
+        admission = identity.admit_code_request(
             session,
-            msisdn=body.msisdn,
-            now=rt.clock.now(),
-            secret=rt.settings.web.secret_key.get_secret_value(),
+            client=client_address(request, web.trusted_proxies),
+            msisdn=e164,
+            now=now,
+            limits=identity.SignInLimits.of(web),
+        )
+    admission.raise_if_refused()  # after the commit: refused requests stay counted
+    with rt.transaction() as session:
+        identity.request_code(
+            session, msisdn=e164, now=now, secret=web.secret_key.get_secret_value()
         )
     return OtpAccepted(
         message="Se il numero è di un cliente, riceverà un SMS con il codice.",
-        expires_in=int(auth.CODE_VALIDITY.total_seconds()),
+        expires_in=int(identity.CODE_VALIDITY.total_seconds()),
     )
 
 
-@router.post("/token", response_model=Token, responses=errors(401, 422))
-def issue_token(body: TokenRequest, rt: RuntimeDep) -> Token:
+@router.post("/token", response_model=Token, responses=errors(401, 422, 429))
+def issue_token(body: TokenRequest, request: Request, rt: RuntimeDep) -> Token:
     """Exchange the code for a bearer token bound to that number's line only.
 
-    Five wrong codes burn the code; ask for a new one.
+    Five wrong codes burn the code; ask for a new one. Too many wrong codes from one client
+    address, whatever the numbers: 429 with ``Retry-After``.
     """
-    lifetime = timedelta(minutes=rt.settings.web.api_token_minutes)
+    web = rt.settings.web
+    lifetime = timedelta(minutes=web.api_token_minutes)
     with rt.transaction() as session:
-        result = auth.check_code(
+        result = identity.check_code(
             session,
             msisdn=body.msisdn,
             code=body.otp,
             now=rt.clock.now(),
-            secret=rt.settings.web.secret_key.get_secret_value(),
+            secret=web.secret_key.get_secret_value(),
+            client=client_address(request, web.trusted_proxies),
+            limits=identity.SignInLimits.of(web),
         )
         token = None
         if result.outcome == "ok" and result.line_id is not None:
-            token = auth.open_session(
+            token = identity.open_session(
                 session, line_id=result.line_id, kind="api", now=rt.clock.now(), lifetime=lifetime
             )
     result.raise_if_rejected()  # after the commit: the wrong try stays counted
@@ -67,5 +85,5 @@ def issue_token(body: TokenRequest, rt: RuntimeDep) -> Token:
 def revoke_token(rt: RuntimeDep, bearer: BearerDep) -> Response:
     """Log out: the token stops working at once."""
     with api_line(rt, bearer) as (session, _me):
-        auth.end_session(session, token=bearer, now=rt.clock.now())
+        identity.end_session(session, token=bearer, now=rt.clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -36,13 +36,13 @@ from saldo.channels.http.deps import (
     snapshot_as,
 )
 from saldo.channels.selfcare import queries
-from saldo.channels.selfcare.auth import Me
 from saldo.charging import repository as usage_records
+from saldo.identity.pin import set_pin
+from saldo.identity.schemas import Me
 from saldo.kit.clock import as_utc
 from saldo.kit.errors import InvalidInput, NotFound
 from saldo.kit.quantities import Allowance
 from saldo.lines.eligibility import available_options, compatible_plans
-from saldo.lines.pin import set_pin
 from saldo.lines.service import add_option, change_plan, remove_option
 from saldo.notifications import repository as notifications
 from saldo.runtime import Runtime

@@ -24,20 +24,19 @@ from saldo.balances.service import (
     snapshot_from_rows,
     snapshot_params,
 )
-from saldo.channels.http.errors import NotSignedIn
 from saldo.channels.http.i18n import COOKIE as LANG_COOKIE
 from saldo.channels.http.i18n import pick
 from saldo.channels.http.security import SESSION_COOKIE
-from saldo.channels.selfcare.auth import (
+from saldo.db import fetch_all
+from saldo.identity.errors import NotSignedIn
+from saldo.identity.repository import (
+    LINE_SESSIONS,
     SESSION_BY_TOKEN,
     SESSION_COLUMNS,
-    Me,
-    resolve_session,
-    session_key,
-    signed_in,
-    touch_session,
+    SESSION_WIDTH,
 )
-from saldo.db import fetch_all
+from saldo.identity.schemas import Me
+from saldo.identity.service import resolve_session, session_key, signed_in, touch_session
 from saldo.kit.origin import Origin
 from saldo.payments.providers import PaymentProvider
 from saldo.runtime import Runtime
@@ -131,7 +130,7 @@ async def read_as(rt: Runtime, token: str | None, kind: str, work: Callable[[Ses
 # The API's hottest route: the session and the balance snapshot in one statement.
 _BALANCE_SQL = (
     f"SELECT {SESSION_COLUMNS}, {SNAPSHOT_COLUMNS}"
-    f" FROM web_session s JOIN line l ON l.id = s.line_id {SNAPSHOT_JOINS}"
+    f" FROM {LINE_SESSIONS} {SNAPSHOT_JOINS}"
     f" WHERE {SESSION_BY_TOKEN}"
 )
 
@@ -145,9 +144,9 @@ async def snapshot_as(rt: Runtime, token: str | None, kind: str) -> Snapshot:
         rows = fetch_all(session, _BALANCE_SQL, (*snapshot_params(session, now), *key))
         if not rows:
             raise NotSignedIn("missing")
-        # the session's columns first, the snapshot's last (``signed_in`` takes exactly
-        # ``SESSION_COLUMNS``: a column added to either side cannot shift the other's)
-        me = signed_in(rows[0][:-SNAPSHOT_WIDTH], kind=kind, now=now, idle=idle(rt))
+        # the session's columns first, the snapshot's last (each side sliced by its own
+        # width: a column added to either cannot shift the other's)
+        me = signed_in(rows[0][:SESSION_WIDTH], kind=kind, now=now, idle=idle(rt))
         snapshot = snapshot_from_rows(session, [r[-SNAPSHOT_WIDTH:] for r in rows], now=now)
     if me.stale:
         await run_in_threadpool(_touch, rt, me)

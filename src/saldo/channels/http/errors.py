@@ -33,65 +33,6 @@ async def saldo_error_handler(request: Request, exc: Exception) -> Response:
     )
 
 
-class NotSignedIn(SaldoError):
-    """No valid session or token: missing, logged out, or expired (idle or absolute)."""
-
-    code = "not_signed_in"
-    kind = "unauthorized"
-
-    def __init__(self, reason: str) -> None:
-        if reason == "expired":
-            super().__init__(
-                "sessione scaduta: accedi di nuovo", "session expired: please sign in again"
-            )
-        else:
-            super().__init__("accesso richiesto", "sign-in required")
-        self.reason = reason
-
-
-class TooManyCodes(SaldoError):
-    code = "otp_rate_limited"
-    kind = "rate_limited"
-
-    def __init__(self, minutes: int) -> None:
-        super().__init__(
-            f"hai già chiesto 3 codici negli ultimi 15 minuti: riprova tra {minutes} minuti",
-            f"3 codes were already requested in the last 15 minutes: try again in {minutes} "
-            "minutes",
-        )
-        self.retry_after = minutes * 60
-
-
-class CodeRejected(SaldoError):
-    """The same answer whether or not the number is a customer's."""
-
-    code = "otp_invalid"
-    kind = "unauthorized"
-
-    def __init__(self, outcome: str, tries_left: int) -> None:
-        if outcome == "wrong":
-            super().__init__(
-                "codice errato: "
-                + (
-                    "ti resta 1 tentativo"
-                    if tries_left == 1
-                    else f"ti restano {tries_left} tentativi"
-                ),
-                "wrong code: " + ("1 try left" if tries_left == 1 else f"{tries_left} tries left"),
-            )
-        elif outcome == "burned":
-            super().__init__(
-                "codice bloccato dopo 5 tentativi errati: chiedine uno nuovo",
-                "code blocked after 5 wrong tries: ask for a new one",
-            )
-        else:
-            super().__init__(
-                "codice scaduto o non richiesto: chiedine uno nuovo",
-                "code expired or never requested: ask for a new one",
-            )
-        self.outcome = outcome
-
-
 class CsrfRejected(InvalidInput):
     code = "csrf_rejected"
 

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from saldo.channels.http import i18n
 from saldo.channels.http.deps import lang_of
 from saldo.channels.http.security import harden
-from saldo.channels.selfcare.auth import Me
+from saldo.identity.schemas import Me
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"

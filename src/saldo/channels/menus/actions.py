@@ -4,25 +4,23 @@ by SMS, care hours. They run inside the step's transaction and never charge anyt
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saldo.catalog.schemas import CatalogDocument
 from saldo.channels.menus.definitions import PIN_ATTEMPTS
 from saldo.channels.menus.engine import INVALID, Action, Dialog
-from saldo.channels.menus.repository import PIN_LOCK_FAILURES, PIN_LOCK_WINDOW, pin_failure_t
 from saldo.channels.menus.speech import PromptContext
 from saldo.channels.sms import texts
 from saldo.config import Settings
+from saldo.identity.pin import check_pin
 from saldo.kit.clock import to_rome
 from saldo.kit.errors import InvalidInput
 from saldo.kit.msisdn import normalize_msisdn
 from saldo.lines.models import Line
-from saldo.lines.pin import verify_pin
 from saldo.notifications.service import enqueue
 
 
@@ -50,11 +48,6 @@ def care_is_open(now: datetime, opens: str, closes: str) -> bool:
     if start < end:
         return start <= at < end
     return at >= start or at < end
-
-
-def _equalize() -> None:
-    """As long as a real PIN check, so that timing does not tell whether a number is a line."""
-    hashlib.scrypt(b"0000", salt=b"saldo-menus-ivr!", n=2**14, r=8, p=1, dklen=32)
 
 
 class MenuActions:
@@ -99,34 +92,21 @@ class MenuActions:
         if len(pin) != 4:
             return INVALID
         candidate = dialog.vars.pop("candidate", "")
-        session, now = self.call.session, self.call.now
-        failures = session.scalar(
-            select(func.count())
-            .select_from(pin_failure_t)
-            .where(
-                pin_failure_t.c.msisdn == candidate,
-                pin_failure_t.c.created_at > now - PIN_LOCK_WINDOW,
-            )
+        call = self.call
+        outcome = check_pin(
+            call.session,
+            msisdn=candidate,
+            pin=pin,
+            now=call.now,
+            channel=call.channel,
+            session_key=call.session_key,
         )
-        if int(failures or 0) >= PIN_LOCK_FAILURES:
+        if outcome == "locked":
             return "locked"
-        if candidate and self._active_line(candidate):
-            ok = verify_pin(session, msisdn=candidate, pin=pin)
-        else:
-            _equalize()
-            ok = False
-        if ok:
+        if outcome == "ok":
             dialog.vars["msisdn"] = candidate
             dialog.vars.pop("pin_attempts", None)
             return "ok"
-        session.execute(
-            insert(pin_failure_t).values(
-                msisdn=candidate,
-                channel=self.call.channel,
-                session_key=self.call.session_key,
-                created_at=now,
-            )
-        )
         attempts = int(dialog.vars.get("pin_attempts", "0")) + 1
         dialog.vars["pin_attempts"] = str(attempts)
         return "exhausted" if attempts >= PIN_ATTEMPTS else "wrong"

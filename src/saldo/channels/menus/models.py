@@ -1,10 +1,10 @@
-"""The state of voice calls and USSD sessions, and failed PIN attempts."""
+"""The state of voice calls and USSD sessions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saldo.db import Base, BigId, UtcDateTime
@@ -32,17 +32,3 @@ class MenuSession(Base):
     """The reply to the last step (JSON), returned again when a step is retried."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-
-class PinFailure(Base):
-    """A wrong number-and-PIN pair on the voice line; too many lock the number for a while."""
-
-    __tablename__ = "menu_pin_failure"
-    __table_args__ = (Index("ix_menu_pin_failure_msisdn_at", "msisdn", "created_at"),)
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    msisdn: Mapped[str] = mapped_column(String(16))
-    """The number entered (whether or not it is a line of ours)."""
-    channel: Mapped[str] = mapped_column(String(8))
-    session_key: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -13,17 +13,12 @@ from saldo.catalog.errors import CatalogMissing
 from saldo.catalog.models import CatalogVersion
 from saldo.catalog.schemas import CatalogDocument
 from saldo.catalog.service import document_for
-from saldo.channels.menus.models import MenuSession, PinFailure
+from saldo.channels.menus.models import MenuSession
 from saldo.db import delete_head, table
 
 menu_t = table(MenuSession)
 version_t = table(CatalogVersion)
-pin_failure_t = table(PinFailure)
 
-PIN_LOCK_FAILURES = 6
-"""Wrong PINs for one number, over all calls, that suspend PIN access to it..."""
-PIN_LOCK_WINDOW = timedelta(hours=24)
-"""...for this long after the last of them."""
 SESSION_KEPT = timedelta(days=1)
 """A call's or USSD session's state is kept this long after its last step (the network
 retries a step within seconds)."""
@@ -105,8 +100,5 @@ def save_session(
 
 
 def purge(session: Session, *, now: datetime) -> int:
-    """Delete sessions idle for longer than ``SESSION_KEPT`` and the PIN failures that no
-    longer count towards a lock; the rows deleted."""
-    idle = delete_head(session, menu_t, menu_t.c.updated_at < now - SESSION_KEPT)
-    spent = pin_failure_t.c.created_at <= now - PIN_LOCK_WINDOW
-    return idle + delete_head(session, pin_failure_t, spent)
+    """Delete sessions idle for longer than ``SESSION_KEPT``; the rows deleted."""
+    return delete_head(session, menu_t, menu_t.c.updated_at < now - SESSION_KEPT)

@@ -17,7 +17,7 @@ from saldo.channels.http.errors import STATUS
 from saldo.channels.http.render import page, redirect
 from saldo.channels.http.security import SESSION_COOKIE, check_origin, check_token, clear_cookie
 from saldo.channels.selfcare import queries
-from saldo.channels.selfcare.auth import Me
+from saldo.identity.schemas import Me
 from saldo.kit.errors import SaldoError
 
 

@@ -16,9 +16,9 @@ from saldo.channels.http.deps import RuntimeDep, lang_of, page_read
 from saldo.channels.http.render import page, templates
 from saldo.channels.http.security import harden
 from saldo.channels.selfcare import queries
-from saldo.channels.selfcare.auth import Me
 from saldo.channels.selfcare.base import PageRoute, chrome
 from saldo.channels.selfcare.views import gauges, renewal_warning
+from saldo.identity.schemas import Me
 from saldo.runtime import Runtime
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)

@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from saldo.channels.http.client import client_address
 from saldo.channels.http.deps import RuntimeDep, idle, lang_of
-from saldo.channels.http.errors import NotSignedIn
 from saldo.channels.http.i18n import COOKIE as LANG_COOKIE
 from saldo.channels.http.i18n import LANGS
 from saldo.channels.http.render import page, redirect, safe_next
@@ -24,9 +24,12 @@ from saldo.channels.http.security import (
     clear_cookie,
     set_cookie,
 )
-from saldo.channels.selfcare import auth, queries
+from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.base import PageRoute
+from saldo.identity import service as identity
+from saldo.identity.errors import NotSignedIn
 from saldo.kit.errors import SaldoError
+from saldo.kit.msisdn import normalize_msisdn
 from saldo.runtime import Runtime
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -58,7 +61,7 @@ def _pending(rt: Runtime, request: Request) -> tuple[str, str] | None:
 def _signed_in(rt: Runtime, request: Request) -> bool:
     try:
         with rt.transaction() as session:
-            auth.resolve_session(
+            identity.resolve_session(
                 session,
                 token=request.cookies.get(SESSION_COOKIE),
                 kind="browser",
@@ -90,6 +93,21 @@ def _form(
     return response
 
 
+def _refused(
+    rt: Runtime, request: Request, exc: SaldoError, *, step: str, **context: object
+) -> Response:
+    """The form again with the error: 429 and ``Retry-After`` past a limit, 401 for a
+    rejected code, 422 for anything else."""
+    status = {"rate_limited": 429, "unauthorized": 401}.get(exc.kind, 422)
+    response = _form(
+        rt, request, step=step, status=status, error=exc.message(lang_of(request)), **context
+    )
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 @router.get("/login")
 def login_page(request: Request, rt: RuntimeDep, next: str = "/") -> Response:
     if _signed_in(rt, request):
@@ -107,26 +125,26 @@ def login_send(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     target = safe_next(next)
+    web = rt.settings.web
+    now = rt.clock.now()
     try:
         check_anonymous_form(request, rt.settings, csrf)
+        e164 = normalize_msisdn(msisdn[:40])
         with rt.transaction() as session:
-            e164 = auth.request_code(
+            admission = identity.admit_code_request(
                 session,
-                msisdn=msisdn[:40],
-                now=rt.clock.now(),
-                secret=rt.settings.web.secret_key.get_secret_value(),
+                client=client_address(request, web.trusted_proxies),
+                msisdn=e164,
+                now=now,
+                limits=identity.SignInLimits.of(web),
+            )
+        admission.raise_if_refused()  # after the commit: refused requests stay counted
+        with rt.transaction() as session:
+            identity.request_code(
+                session, msisdn=e164, now=now, secret=web.secret_key.get_secret_value()
             )
     except SaldoError as exc:
-        status = 429 if exc.kind == "rate_limited" else 422
-        return _form(
-            rt,
-            request,
-            step="number",
-            status=status,
-            msisdn=msisdn[:40],
-            next=target,
-            error=exc.message(lang_of(request)),
-        )
+        return _refused(rt, request, exc, step="number", msisdn=msisdn[:40], next=target)
     response = redirect("/login/code")
     set_cookie(
         response,
@@ -162,16 +180,18 @@ def login_check(
     try:
         check_anonymous_form(request, settings, csrf)
         with rt.transaction() as session:
-            result = auth.check_code(
+            result = identity.check_code(
                 session,
                 msisdn=msisdn,
                 code=otp[:20],
                 now=rt.clock.now(),
                 secret=settings.web.secret_key.get_secret_value(),
+                client=client_address(request, settings.web.trusted_proxies),
+                limits=identity.SignInLimits.of(settings.web),
             )
             token = None
             if result.outcome == "ok" and result.line_id is not None:
-                token = auth.open_session(
+                token = identity.open_session(
                     session,
                     line_id=result.line_id,
                     kind="browser",
@@ -180,16 +200,7 @@ def login_check(
                 )
         result.raise_if_rejected()  # after the commit: the wrong try stays counted
     except SaldoError as exc:
-        status = 401 if exc.kind == "unauthorized" else 422
-        return _form(
-            rt,
-            request,
-            step="code",
-            status=status,
-            msisdn=msisdn,
-            next=target,
-            error=exc.message(lang_of(request)),
-        )
+        return _refused(rt, request, exc, step="code", msisdn=msisdn, next=target)
     assert token is not None
     response = redirect(target)
     set_cookie(response, request, settings, name=SESSION_COOKIE, value=token)
@@ -202,14 +213,14 @@ def logout(request: Request, rt: RuntimeDep, csrf: Annotated[str, Form()] = "") 
     token = request.cookies.get(SESSION_COOKIE)
     with rt.transaction() as session:
         try:
-            me = auth.resolve_session(
+            me = identity.resolve_session(
                 session, token=token, kind="browser", now=rt.clock.now(), idle=idle(rt)
             )
         except NotSignedIn:
             me = None
         if me is not None:
             check_token(me.csrf_token, csrf)
-            auth.end_session(session, token=token, now=rt.clock.now())
+            identity.end_session(session, token=token, now=rt.clock.now())
     response = redirect("/login", reason="bye")
     clear_cookie(response, request, rt.settings, SESSION_COOKIE)
     return response

@@ -11,8 +11,8 @@ from saldo.channels.http.deps import RuntimeDep, lang_of, page_line
 from saldo.channels.http.render import page, redirect
 from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
+from saldo.identity.pin import set_pin
 from saldo.kit.errors import InvalidInput, NotFound, SaldoError
-from saldo.lines.pin import set_pin
 from saldo.notifications import repository as notifications
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)

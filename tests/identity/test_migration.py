@@ -1,0 +1,120 @@
+"""Migration 0008: from 0007 with sign-in rows in it, up (sessions keyed by principal) and
+down again, on SQLite and PostgreSQL; a session opened before the upgrade still works."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, inspect, select, text
+
+from saldo import migrate
+from saldo.config import Settings
+from saldo.db import make_engine, make_sessionmaker
+from saldo.identity import service as identity
+from saldo.identity.models import PrincipalSession
+from saldo.kit.clock import FixedClock
+from saldo.runtime import Runtime
+from tests.conftest import PG_URL, REQUIRE_ALL, START, _pg_database
+from tests.factories import load_demo_catalog, make_line
+
+OLD = {"web_session", "web_login_code", "menu_pin_failure"}
+NEW = {"identity_session", "identity_login_code", "identity_pin_failure", "identity_rate_counter"}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migrate.db'}"
+        engine = make_engine(url)
+        yield url, engine
+        engine.dispose()
+        return
+    if not PG_URL:
+        if REQUIRE_ALL:
+            pytest.fail("SALDO_TEST_DATABASE_URL is required here: PostgreSQL tests must run")
+        pytest.skip("PostgreSQL tests skipped: set SALDO_TEST_DATABASE_URL to run them")
+    for url in _pg_database(PG_URL):
+        engine = make_engine(url)
+        yield url, engine
+        engine.dispose()
+
+
+def _to(engine: Engine, revision: str, *, down: bool = False) -> set[str]:
+    with engine.begin() as conn:
+        config = migrate._config()
+        config.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(config, revision)
+    return set(inspect(engine).get_table_names())
+
+
+def test_0008_moves_sign_in_rows_to_identity_and_back(fresh: tuple[str, Engine]) -> None:
+    url, engine = fresh
+    assert _to(engine, "0007") >= OLD
+    clock = FixedClock(START)
+    rt = Runtime(Settings(database_url=url), engine, make_sessionmaker(engine), clock)
+    load_demo_catalog(rt)
+    msisdn = make_line(rt)
+    now = clock.now()
+    token = "t" * 43
+    with engine.begin() as conn:
+        line_id = conn.scalar(text("SELECT id FROM line WHERE msisdn = :m"), {"m": msisdn})
+        conn.execute(
+            text(
+                "INSERT INTO web_session (id, token_hash, kind, line_id, csrf_token, created_at,"
+                " last_seen_at, expires_at) VALUES (7, :h, 'api', :l, 'c', :n, :n, :e)"
+            ),
+            {
+                "h": identity.token_hash(token),
+                "l": line_id,
+                "n": now,
+                "e": now + timedelta(hours=1),
+            },
+        )
+        conn.execute(
+            text(
+                "INSERT INTO web_login_code (id, msisdn, code_hash, status, attempts, created_at,"
+                " expires_at) VALUES (3, :m, :h, 'active', 2, :n, :e)"
+            ),
+            {"m": msisdn, "h": "a" * 64, "n": now, "e": now + timedelta(minutes=5)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO menu_pin_failure (id, msisdn, channel, session_key, created_at)"
+                " VALUES (5, :m, 'twilio', 'CA1', :n)"
+            ),
+            {"m": msisdn, "n": now},
+        )
+
+    tables = _to(engine, "0008")
+    assert tables >= NEW and not tables & OLD
+    with engine.begin() as conn:
+        session_row = conn.execute(
+            text("SELECT id, principal_kind, principal_id, kind FROM identity_session")
+        ).one()
+        assert tuple(session_row) == (7, "line", line_id, "api")
+        code = conn.execute(text("SELECT id, attempts FROM identity_login_code")).one()
+        assert tuple(code) == (3, 2)
+        assert conn.scalar(text("SELECT msisdn FROM identity_pin_failure WHERE id = 5")) == msisdn
+    with rt.transaction() as session:  # the session opened before the upgrade still signs in
+        me = identity.resolve_session(
+            session, token=token, kind="api", now=now, idle=timedelta(minutes=30)
+        )
+        assert (me.session_id, me.line_id, me.msisdn) == (7, line_id, msisdn)
+        identity.open_session(
+            session, line_id=line_id, kind="browser", now=now, lifetime=timedelta(hours=1)
+        )
+    with rt.transaction() as session:  # new ids follow the copied ones
+        assert max(session.scalars(select(PrincipalSession.id))) > 7
+
+    tables = _to(engine, "0007", down=True)
+    assert tables >= OLD and not tables & NEW
+    with engine.begin() as conn:
+        rows = conn.execute(text("SELECT id, line_id FROM web_session ORDER BY id")).all()
+        assert len(rows) == 2 and tuple(rows[0]) == (7, line_id)
+        assert conn.scalar(text("SELECT attempts FROM web_login_code WHERE id = 3")) == 2
+        assert conn.scalar(text("SELECT count(*) FROM menu_pin_failure")) == 1
+    assert _to(engine, "0008") >= NEW
