@@ -76,17 +76,41 @@ class CareSettings(BaseSettings):
     closes: str = "22:00"
 
 
+DEFAULT_SECRET_KEY = "change-me-in-production"
+"""The key a checkout starts with: good for the demo and the tests, refused by ``saldo serve``."""
+MIN_SECRET_KEY = 32
+
+
 class WebSettings(BaseSettings):
     model_config = _section("SALDO_WEB_")
-    secret_key: SecretStr = SecretStr("change-me-in-production")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    previous_secret_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="keys rotated out (a JSON list): what they signed is still accepted; keep "
+        "them for a session's life (session_max_hours) after a rotation, then remove them",
+    )
     session_idle_minutes: int = 30
     secure_cookies: bool = False
     session_max_hours: int = Field(default=12, description="a browser session's absolute life")
     api_token_minutes: int = Field(default=60, description="an API bearer token's life")
     refresh_seconds: int = Field(default=20, description="how often the dashboard checks usage")
     payment_provider: str = Field(
-        default="saldo.payments.sandbox:from_runtime",
-        description="module:factory(runtime) of the card payment provider (default: sandbox)",
+        default="",
+        description="module:factory(runtime) of the card payment provider; none: top-ups are "
+        "unavailable (503), except with --demo, which uses the sandbox (test cards, no money)",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1, description="the largest request body any route accepts"
+    )
+    body_limits: dict[str, int] = Field(
+        default_factory=dict,
+        description='other limits by path prefix, a JSON object ({"/care/attachments": 10485760});'
+        " the longest matching prefix wins",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses or networks (a JSON list) of the reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; nobody else's are",
     )
 
 
@@ -98,6 +122,8 @@ class Settings(BaseSettings):
     """Commands migrate a schema that is behind; False: they refuse with a clear message."""
     catalog_file: str = "catalog/demo.toml"
     demo: bool = False
+    """The demo: sandbox payments and the phone simulator (every login code on a page). ``saldo
+    serve`` allows it on a loopback address only, unless ``--demo-public`` is given."""
     log_level: str = "INFO"
     retention_days: int = Field(
         default=180,

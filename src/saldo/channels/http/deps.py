@@ -38,6 +38,7 @@ from saldo.channels.selfcare.auth import (
 )
 from saldo.db import fetch_all
 from saldo.kit.origin import Origin
+from saldo.payments.errors import PaymentsUnavailable
 from saldo.payments.providers import PaymentProvider
 from saldo.runtime import Runtime
 
@@ -79,7 +80,10 @@ BearerDep = Annotated[str, Depends(bearer_token)]
 
 
 async def payment_provider(request: Request) -> PaymentProvider:
-    provider: PaymentProvider = request.app.state.payment_provider
+    """The card payment provider; without one a top-up route answers 503 before any work."""
+    provider: PaymentProvider | None = request.app.state.payment_provider
+    if provider is None:
+        raise PaymentsUnavailable()
     return provider
 
 
