@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import timedelta
 from typing import Annotated
 
@@ -23,6 +21,8 @@ from saldo.channels.http.security import (
     check_token,
     clear_cookie,
     set_cookie,
+    sign,
+    signed_by_us,
 )
 from saldo.channels.selfcare import auth, queries
 from saldo.channels.selfcare.base import PageRoute
@@ -40,16 +40,14 @@ def _brand(rt: Runtime) -> str:
 
 
 def _sign(rt: Runtime, value: str) -> str:
-    key = rt.settings.web.secret_key.get_secret_value().encode()
-    mac = hmac.new(key, f"login:{value}".encode(), hashlib.sha256).hexdigest()
-    return f"{value}|{mac}"
+    return f"{value}|{sign(rt.settings, 'login', value)}"
 
 
 def _pending(rt: Runtime, request: Request) -> tuple[str, str] | None:
     """(number, next page) of the sign-in under way, if its cookie is genuine."""
     raw = request.cookies.get(LOGIN_COOKIE, "")
-    value, _, _mac = raw.rpartition("|")
-    if not value or not hmac.compare_digest(_sign(rt, value), raw):
+    value, _, mac = raw.rpartition("|")
+    if not value or not signed_by_us(rt.settings, "login", value, mac):
         return None
     msisdn, _, target = value.partition(" ")
     return msisdn, safe_next(target)
