@@ -9,6 +9,7 @@ import pytest
 
 from saldo.config import DEFAULT_SECRET_KEY
 from tests.channels.http.process import KEY, saldo, serving
+from tests.factories import DEMO_CATALOG
 
 
 @pytest.mark.parametrize(
@@ -50,6 +51,7 @@ def test_demo_exposes_every_login_code_so_it_stays_on_loopback(
 
 
 def test_demo_public_opens_the_demo_to_the_network_when_asked(tmp_path: Path) -> None:
+    assert saldo(tmp_path, "catalog", "load", str(DEMO_CATALOG)).returncode == 0
     with serving(tmp_path, "--demo", "--demo-public", "--host", "0.0.0.0") as (_pid, port):
         phone = httpx.get(f"http://127.0.0.1:{port}/demo/phone")
-        assert phone.status_code != 404
+        assert phone.status_code == 200 and "4155" in phone.text
