@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from saldo.channels.http.client import TrustedProxies
+from saldo.channels.http.security import ResponseHeaders
 from saldo.runtime import Runtime
 from tests.channels.web.support import Server, Web
 from tests.factories import make_line
@@ -52,3 +56,26 @@ def test_hsts_behind_a_trusted_proxy_that_says_https(server: Server, rt: Runtime
         assert "strict-transport-security" not in client.get("/healthz").headers
     finally:
         web.close()
+
+
+def test_hsts_when_the_socket_itself_is_tls() -> None:
+    """Under ``saldo serve`` with TLS, uvicorn gives the app the scheme ``https``."""
+    sent: list[dict[str, Any]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def record(message: Any) -> None:
+        sent.append(message)
+
+    async def nothing() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    headers = ResponseHeaders(app, proxies=TrustedProxies([]))
+    for scheme in ("https", "http"):
+        scope = {"type": "http", "scheme": scheme, "path": "/", "headers": [], "client": None}
+        asyncio.run(headers(scope, nothing, record))
+    tls, plain = (dict(m["headers"]) for m in sent if m["type"] == "http.response.start")
+    assert tls[b"strict-transport-security"] == b"max-age=31536000"
+    assert b"strict-transport-security" not in plain

@@ -48,7 +48,8 @@ def gateway_auth(
     _documented: Annotated[HTTPBasicCredentials | None, Depends(basic)],
 ) -> None:
     """HTTP Basic with the gateway's user and password (``channels.http.gateway``), before
-    the body is read; refused while no password is set."""
+    the body is read; refused while no password is set. ``_documented`` only declares the
+    scheme in the OpenAPI document."""
     verdict = check_gateway(request, rt.settings.gateway)
     if verdict == "unconfigured":
         raise Unavailable(
