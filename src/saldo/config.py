@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from ipaddress import ip_network
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from saldo.kit.errors import InvalidInput
 
@@ -77,22 +79,42 @@ class CareSettings(BaseSettings):
     closes: str = "22:00"
 
 
+DEFAULT_SECRET_KEY = "change-me-in-production"
+"""The key a checkout starts with: good for the demo and the tests, refused by ``saldo serve``."""
+MIN_SECRET_KEY = 32
+
+
 class WebSettings(BaseSettings):
     model_config = _section("SALDO_WEB_")
-    secret_key: SecretStr = SecretStr("change-me-in-production")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    previous_secret_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="keys rotated out (a JSON list): what they signed is still accepted; keep "
+        "them for a session's life (session_max_hours) after a rotation, then remove them",
+    )
     session_idle_minutes: int = 30
     secure_cookies: bool = False
     session_max_hours: int = Field(default=12, description="a browser session's absolute life")
     api_token_minutes: int = Field(default=60, description="an API bearer token's life")
     refresh_seconds: int = Field(default=20, description="how often the dashboard checks usage")
     payment_provider: str = Field(
-        default="saldo.payments.sandbox:from_runtime",
-        description="module:factory(runtime) of the card payment provider (default: sandbox)",
-    )
-    trusted_proxies: str = Field(
         default="",
-        description="comma-separated addresses or CIDRs of reverse proxies whose "
-        "X-Forwarded-For is believed (default: none; the peer address is the client)",
+        description="module:factory(runtime) of the card payment provider; none: top-ups are "
+        "unavailable (503), except with --demo, which uses the sandbox (test cards, no money)",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1, description="the largest request body any route accepts"
+    )
+    body_limits: dict[str, int] = Field(
+        default_factory=dict,
+        description='other limits by path prefix, a JSON object ({"/care/attachments": 10485760});'
+        " the longest matching prefix wins",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses or networks of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed, comma-separated or a JSON list (default: none; the "
+        "peer's address is the client's)",
     )
     otp_per_address_minute: int = Field(
         default=10, ge=0, description="login codes one client address may request a minute"
@@ -116,12 +138,16 @@ class WebSettings(BaseSettings):
         "error is logged (identity.login_sms_budget_exceeded); 0 for any limit turns it off",
     )
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", mode="before")
     @classmethod
-    def _networks(cls, value: str) -> str:
-        for part in value.split(","):
-            if part.strip():
-                ip_network(part.strip(), strict=False)  # ValueError names the bad one
+    def _networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if isinstance(value, list):
+            value = [str(part).strip() for part in value if str(part).strip()]
+            for part in value:
+                ip_network(part, strict=False)  # ValueError names the bad one
         return value
 
 
@@ -133,6 +159,8 @@ class Settings(BaseSettings):
     """Commands migrate a schema that is behind; False: they refuse with a clear message."""
     catalog_file: str = "catalog/demo.toml"
     demo: bool = False
+    """The demo: sandbox payments and the phone simulator (every login code on a page). ``saldo
+    serve`` allows it on a loopback address only, unless ``--demo-public`` is given."""
     log_level: str = "INFO"
     retention_days: int = Field(
         default=180,

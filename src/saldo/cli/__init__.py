@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from saldo.cli import catalog, demo, lines, ops, usage, voice
+from saldo.cli import catalog, demo, lines, ops, serve, usage, voice
 from saldo.cli import sms as sms_commands
 
 app = typer.Typer(
@@ -24,7 +24,7 @@ app.add_typer(ops.outbox_app, name="outbox")
 app.command("topup")(lines.topup)
 app.command("balance")(lines.balance)
 app.command("worker")(ops.worker)
-app.command("serve")(ops.serve)
+app.command("serve")(serve.serve)
 app.command("smpp")(sms_commands.smpp)
 app.command("sms")(sms_commands.sms)
 app.add_typer(voice.ivr_app, name="ivr")

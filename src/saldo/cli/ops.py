@@ -1,4 +1,4 @@
-"""``saldo db``, ``saldo worker``, ``saldo outbox``, ``saldo serve``."""
+"""``saldo db``, ``saldo worker``, ``saldo outbox``."""
 
 from __future__ import annotations
 
@@ -99,21 +99,3 @@ def worker(
         console.print(", ".join(f"{k}: {v}" for k, v in report.items()))
         return
     run_forever(rt, interval=interval, transport=transport)
-
-
-@command
-def serve(
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
-    demo: Annotated[bool, typer.Option("--demo", help="demo pages (phone simulator)")] = False,
-) -> None:
-    """Serve the web app, the JSON API and the channel webhooks."""
-    import uvicorn
-
-    from saldo.channels.http.app import create_app
-
-    rt = runtime()
-    if demo:
-        rt.settings.demo = True
-    # proxy_headers off: X-Forwarded-For is read by the app, from SALDO_WEB_TRUSTED_PROXIES only
-    uvicorn.run(create_app(rt), host=host, port=port, log_level="warning", proxy_headers=False)

@@ -47,6 +47,9 @@ class PaymentProvider(Protocol):
     and answers the first result, which ``lookup`` can also read back after a crash."""
 
     name: str
+    test: bool
+    """True when no money moves (the sandbox): its payments are marked as tests in the
+    ledger (``Origin.as_test``) and every page says that payments are test payments."""
 
     def charge(self, *, key: str, amount_cents: int, card: Card) -> ChargeResult: ...
 

@@ -39,8 +39,13 @@ TEST_CARDS: dict[str, Outcome] = {
 }
 
 
+SANDBOX = "saldo.payments.sandbox:from_runtime"
+"""What ``SALDO_WEB_PAYMENT_PROVIDER`` says to use the sandbox outside the demo."""
+
+
 class SandboxProvider:
     name = "sandbox"
+    test = True
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
@@ -80,5 +85,5 @@ class SandboxProvider:
 
 
 def from_runtime(rt: Runtime) -> SandboxProvider:
-    """The factory ``SALDO_WEB_PAYMENT_PROVIDER`` names by default."""
+    """The factory of ``SANDBOX``: the demo's provider, anywhere else only when named."""
     return SandboxProvider(rt.sessions, rt.clock)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from saldo.payments.sandbox import SANDBOX
 from saldo.runtime import Runtime
 from tests.channels.web.support import Server, Web
 
@@ -20,6 +21,7 @@ def server() -> Iterator[Server]:
 
 @pytest.fixture
 def web(server: Server, rt: Runtime) -> Iterator[Web]:
+    rt.settings.web.payment_provider = SANDBOX  # named explicitly: the test cards top up
     app = Web(server, rt)
     yield app
     app.close()

@@ -10,7 +10,9 @@ from saldo.payments.sandbox import SandboxProvider
 from saldo.runtime import Runtime
 
 
-def test_the_sandbox_is_the_default_provider(rt: Runtime) -> None:
+def test_the_sandbox_is_the_demo_provider_and_nobody_elses_by_default(rt: Runtime) -> None:
+    assert load_provider(rt) is None
+    rt.settings.demo = True
     assert isinstance(load_provider(rt), SandboxProvider)
 
 

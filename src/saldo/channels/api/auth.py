@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from saldo.channels.api.base import ApiRoute, errors
 from saldo.channels.api.schemas import OtpAccepted, OtpRequest, Token, TokenRequest
-from saldo.channels.http.client import client_address
+from saldo.channels.http.client import request_client
 from saldo.channels.http.deps import BearerDep, RuntimeDep, api_line
 from saldo.identity import service as identity
 from saldo.kit.msisdn import normalize_msisdn
@@ -36,7 +36,7 @@ def send_code(body: OtpRequest, request: Request, rt: RuntimeDep) -> OtpAccepted
     with rt.transaction() as session:
         admission = identity.admit_code_request(
             session,
-            client=client_address(request, web.trusted_proxies),
+            client=request_client(request, web.trusted_proxies),
             msisdn=e164,
             now=now,
             limits=identity.SignInLimits.of(web),
@@ -68,7 +68,7 @@ def issue_token(body: TokenRequest, request: Request, rt: RuntimeDep) -> Token:
             code=body.otp,
             now=rt.clock.now(),
             secret=web.secret_key.get_secret_value(),
-            client=client_address(request, web.trusted_proxies),
+            client=request_client(request, web.trusted_proxies),
             limits=identity.SignInLimits.of(web),
         )
         token = None

@@ -48,7 +48,7 @@ def _out(order: TopupOrder) -> TopupOut:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=TopupOut,
-    responses=errors(401, 402, 409, 422),
+    responses=errors(401, 402, 409, 422, 503),
 )
 def create_topup(
     body: TopupRequest,
@@ -112,7 +112,7 @@ def list_topups(rt: RuntimeDep, bearer: BearerDep) -> list[TopupOut]:
         return [_out(o) for o in orders.list_orders(session, line_id=me.line_id)]
 
 
-@router.get("/{ref}", response_model=TopupOut, responses=errors(401, 404))
+@router.get("/{ref}", response_model=TopupOut, responses=errors(401, 404, 503))
 def get_topup(ref: str, rt: RuntimeDep, bearer: BearerDep, provider: ProviderDep) -> TopupOut:
     me = api_me(rt, bearer)
     return _out(

@@ -38,6 +38,7 @@ from saldo.identity.repository import (
 from saldo.identity.schemas import Me
 from saldo.identity.service import resolve_session, session_key, signed_in, touch_session
 from saldo.kit.origin import Origin
+from saldo.payments.errors import PaymentsUnavailable
 from saldo.payments.providers import PaymentProvider
 from saldo.runtime import Runtime
 
@@ -76,7 +77,10 @@ BearerDep = Annotated[str, Depends(bearer_token)]
 
 
 async def payment_provider(request: Request) -> PaymentProvider:
-    provider: PaymentProvider = request.app.state.payment_provider
+    """The card payment provider; without one a top-up route answers 503 before any work."""
+    provider: PaymentProvider | None = request.app.state.payment_provider
+    if provider is None:
+        raise PaymentsUnavailable()
     return provider
 
 

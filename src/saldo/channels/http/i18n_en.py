@@ -23,6 +23,10 @@ EN: dict[str, str] = {
     "Conferma il cambio offerta": "Confirm the plan change",
     "Qualcosa non va": "Something went wrong",
     "Torna al saldo": "Back to your balance",
+    "Pagamenti di prova": "Test payments",
+    "nessuna carta viene addebitata, il credito ricaricato non è denaro vero.": (
+        "no card is charged, and credit topped up is not real money."
+    ),
     # after an action
     "La nuova offerta è attiva da adesso.": "Your new plan is active now.",
     "La nuova offerta partirà al prossimo rinnovo.": "Your new plan starts at the next renewal.",

@@ -13,6 +13,7 @@ from saldo.channels.http.render import STATIC
 from saldo.channels.selfcare import home, login, messages, options, plan, topup, usage
 from saldo.kit.errors import InvalidInput
 from saldo.payments.providers import PaymentProvider
+from saldo.payments.sandbox import SANDBOX
 from saldo.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -21,7 +22,10 @@ log = structlog.get_logger(__name__)
 def install_app(app: FastAPI) -> None:
     """Pages, static files, the JSON API under /api/v1 and the payment provider."""
     rt: Runtime = app.state.runtime
-    app.state.payment_provider = load_provider(rt)
+    provider = load_provider(rt)
+    app.state.payment_provider = provider
+    # every page says so while the test cards top lines up (base.html)
+    app.state.test_payments = provider is not None and provider.test
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     for module in (home, login, topup, plan, options, usage, messages):
@@ -32,10 +36,16 @@ def install_app(app: FastAPI) -> None:
         app.include_router(demo.router)
 
 
-def load_provider(rt: Runtime) -> PaymentProvider:
+def load_provider(rt: Runtime) -> PaymentProvider | None:
     """The card payment provider named by ``web.payment_provider`` ("module:factory"; the
-    factory takes the runtime). The sandbox moves no money: outside the demo it is logged."""
-    spec = rt.settings.web.payment_provider
+    factory takes the runtime). Unnamed, the demo uses the sandbox and anything else has none:
+    top-ups then answer 503, as a sandbox would top lines up with test cards for free."""
+    spec = rt.settings.web.payment_provider.strip()
+    if not spec:
+        if not rt.settings.demo:
+            log.warning("payments.none", detail="SALDO_WEB_PAYMENT_PROVIDER unset: no top-ups")
+            return None
+        spec = SANDBOX
     module_name, _, factory_name = spec.partition(":")
     try:
         factory = getattr(importlib.import_module(module_name), factory_name)
@@ -45,6 +55,6 @@ def load_provider(rt: Runtime) -> PaymentProvider:
             f"payment provider not found: {spec!r} (expected module:factory)",
         ) from None
     provider: PaymentProvider = factory(rt)
-    if provider.name == "sandbox" and not rt.settings.demo:
+    if provider.test and not rt.settings.demo:
         log.warning("payments.sandbox", detail="top-ups are paid with test cards: no money moves")
     return provider

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from saldo.channels.http.client import client_address
+from saldo.channels.http.client import request_client
 from saldo.channels.http.deps import RuntimeDep, idle, lang_of
 from saldo.channels.http.i18n import COOKIE as LANG_COOKIE
 from saldo.channels.http.i18n import LANGS
@@ -23,6 +21,8 @@ from saldo.channels.http.security import (
     check_token,
     clear_cookie,
     set_cookie,
+    sign,
+    signed_by_us,
 )
 from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.base import PageRoute
@@ -43,16 +43,14 @@ def _brand(rt: Runtime) -> str:
 
 
 def _sign(rt: Runtime, value: str) -> str:
-    key = rt.settings.web.secret_key.get_secret_value().encode()
-    mac = hmac.new(key, f"login:{value}".encode(), hashlib.sha256).hexdigest()
-    return f"{value}|{mac}"
+    return f"{value}|{sign(rt.settings, 'login', value)}"
 
 
 def _pending(rt: Runtime, request: Request) -> tuple[str, str] | None:
     """(number, next page) of the sign-in under way, if its cookie is genuine."""
     raw = request.cookies.get(LOGIN_COOKIE, "")
-    value, _, _mac = raw.rpartition("|")
-    if not value or not hmac.compare_digest(_sign(rt, value), raw):
+    value, _, mac = raw.rpartition("|")
+    if not value or not signed_by_us(rt.settings, "login", value, mac):
         return None
     msisdn, _, target = value.partition(" ")
     return msisdn, safe_next(target)
@@ -133,7 +131,7 @@ def login_send(
         with rt.transaction() as session:
             admission = identity.admit_code_request(
                 session,
-                client=client_address(request, web.trusted_proxies),
+                client=request_client(request, web.trusted_proxies),
                 msisdn=e164,
                 now=now,
                 limits=identity.SignInLimits.of(web),
@@ -186,7 +184,7 @@ def login_check(
                 code=otp[:20],
                 now=rt.clock.now(),
                 secret=settings.web.secret_key.get_secret_value(),
-                client=client_address(request, settings.web.trusted_proxies),
+                client=request_client(request, settings.web.trusted_proxies),
                 limits=identity.SignInLimits.of(settings.web),
             )
             token = None

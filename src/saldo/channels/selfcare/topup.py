@@ -9,13 +9,21 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from saldo.balances.presenter import missing_for_renewal
 from saldo.balances.service import get_snapshot
 from saldo.catalog.service import get_catalog
-from saldo.channels.http.deps import WEB, ProviderDep, RuntimeDep, lang_of, page_line, page_me
+from saldo.channels.http.deps import (
+    WEB,
+    ProviderDep,
+    RuntimeDep,
+    lang_of,
+    page_line,
+    page_me,
+    payment_provider,
+)
 from saldo.channels.http.render import page, redirect
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
 from saldo.kit.errors import InvalidInput, SaldoError
@@ -29,7 +37,11 @@ from saldo.runtime import retrying
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-@router.get("/topup")
+# without a payment provider these pages say that top-ups are unavailable (503)
+NEEDS_PROVIDER = [Depends(payment_provider)]
+
+
+@router.get("/topup", dependencies=NEEDS_PROVIDER)
 def topup_page(request: Request, rt: RuntimeDep, amount: str = "") -> Response:
     with page_line(rt, request, read=True) as (session, me):
         snapshot = get_snapshot(session, msisdn=me.msisdn, now=rt.clock.now())
@@ -52,7 +64,7 @@ def topup_page(request: Request, rt: RuntimeDep, amount: str = "") -> Response:
     )
 
 
-@router.post("/topup")
+@router.post("/topup", dependencies=NEEDS_PROVIDER)
 def topup_choose(
     request: Request,
     rt: RuntimeDep,

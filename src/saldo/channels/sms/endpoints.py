@@ -11,7 +11,6 @@ the outbox in the same transaction; after commit it is handed to the outbound HT
 from __future__ import annotations
 
 import json
-import secrets
 from typing import Annotated
 from urllib.parse import parse_qsl
 
@@ -21,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from saldo.channels.http.gateway import check_gateway
 from saldo.channels.sms.engine import Inbound, Outcome, handle_inbound
 from saldo.channels.sms.gateway import outbound_transport
 from saldo.kit.errors import InvalidInput, Unavailable
@@ -30,7 +30,6 @@ from saldo.runtime import Runtime, retrying
 
 router = APIRouter(prefix="/channels/sms", tags=["SMS gateway"])
 basic = HTTPBasic(auto_error=False, realm="saldo-sms")
-MAX_BODY = 16 * 1024
 DELIVERED = {"delivered", "delivrd", "1"}
 FAILED = {"failed", "undeliv", "undelivered", "rejectd", "rejected", "expired", "2", "16"}
 
@@ -44,20 +43,20 @@ RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 def gateway_auth(
-    rt: RuntimeDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]
+    request: Request,
+    rt: RuntimeDep,
+    _documented: Annotated[HTTPBasicCredentials | None, Depends(basic)],
 ) -> None:
-    """HTTP Basic with the gateway's user and password; refused while no password is set."""
-    expected = rt.settings.gateway.password.get_secret_value()
-    if not expected:
+    """HTTP Basic with the gateway's user and password (``channels.http.gateway``), before
+    the body is read; refused while no password is set. ``_documented`` only declares the
+    scheme in the OpenAPI document."""
+    verdict = check_gateway(request, rt.settings.gateway)
+    if verdict == "unconfigured":
         raise Unavailable(
             "gateway SMS non configurato: imposta SALDO_GATEWAY_PASSWORD",
             "SMS gateway not configured: set SALDO_GATEWAY_PASSWORD",
         )
-    ok = credentials is not None and (
-        secrets.compare_digest(credentials.username.encode(), rt.settings.gateway.user.encode())
-        & secrets.compare_digest(credentials.password.encode(), expected.encode())
-    )
-    if not ok:
+    if verdict != "ok":
         raise HTTPException(
             status_code=401,
             detail="credenziali del gateway errate / wrong gateway credentials",
@@ -75,9 +74,8 @@ class Accepted(BaseModel):
 
 
 async def _fields(request: Request) -> dict[str, str]:
+    """The body as fields; its size was bounded before the route (``channels.http.limits``)."""
     body = await request.body()
-    if len(body) > MAX_BODY:
-        raise InvalidInput("richiesta troppo grande", "request too large")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

@@ -154,6 +154,7 @@ def pay_order(
         )
         return bool(getattr(result, "rowcount", 0)), get_order(session, line_id=line_id, ref=ref)
 
+    origin = origin.as_test() if provider.test else origin
     with rt.transaction() as session:
         claimed, order = claim(session)
     if not claimed:
@@ -205,6 +206,7 @@ def recover_order(
         order = get_order(session, line_id=line_id, ref=ref)
     if order.status != "processing" or rt.clock.now() - order.updated_at < STALE_AFTER:
         return order
+    origin = origin.as_test() if provider.test else origin
     charge = provider.lookup(key=f"{order.ref}:{order.attempts}")
     if charge is None:  # the provider never saw it: nothing was charged
         charge = ChargeResult("processing_error", "")
