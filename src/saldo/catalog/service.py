@@ -188,7 +188,6 @@ def activate_version(session: Session, *, version_id: int) -> Activation:
         raise UnknownVersion(version_id)
     previous = _active_id(session)
     if previous == version_id:
-        log.info("catalog_version_activated", version=version_id, previous=previous, changed=False)
         return Activation(version_id, previous, False)
     # one active row at a time (a partial unique index): the old one goes first
     session.execute(
@@ -198,7 +197,7 @@ def activate_version(session: Session, *, version_id: int) -> Activation:
         update(CatalogVersion).where(CatalogVersion.id == version_id).values(active=True)
     )
     session.flush()
-    log.info("catalog_version_activated", version=version_id, previous=previous, changed=True)
+    log.info("catalog_version_activated", version=version_id, previous=previous)
     return Activation(version_id, previous, True)
 
 

@@ -9,12 +9,17 @@ input here and answers a malformed value with ``InvalidInput`` (422, exit code 2
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Annotated
+
+from annotated_types import Interval
 
 from saldo.kit.clock import ROME, as_utc
 from saldo.kit.errors import InvalidInput
 
 MAX_INT64 = 2**63 - 1
 """The largest value of a ``BigInteger`` column: ids and quantities never go beyond it."""
+RowId = Annotated[int, Interval(ge=1, le=MAX_INT64)]
+"""A row id as a request parameter (pydantic and FastAPI apply the bounds: 422 beyond them)."""
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 """The earliest instant accepted from outside (inclusive)."""
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)

@@ -37,9 +37,9 @@ from saldo.channels.http.deps import (
 from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.auth import Me
 from saldo.channels.selfcare.offers import compatible_plans, unit_of
-from saldo.kit.clock import as_utc
 from saldo.kit.errors import InvalidInput, NotFound
 from saldo.kit.quantities import Allowance
+from saldo.kit.validators import RowId, check_instant, parse_cursor
 from saldo.lines.pin import set_pin
 from saldo.lines.service import add_option, change_plan, remove_option
 from saldo.runtime import Runtime
@@ -91,13 +91,11 @@ def usage(
 ) -> UsagePage:
     """Usage records, newest first; default the last 30 days."""
     now = rt.clock.now()
-    end = as_utc(until) if until else now + timedelta(seconds=1)
-    start = as_utc(since) if since else end - timedelta(days=30)
+    end = check_instant(until, field="until") if until else now + timedelta(seconds=1)
+    start = check_instant(since, field="since") if since else end - timedelta(days=30)
     if start >= end:
         raise InvalidInput("since deve precedere until", "since must come before until")
-    after = queries.parse_cursor(cursor) if cursor else None
-    if cursor and after is None:
-        raise InvalidInput("cursore non valido", "invalid cursor")
+    after = parse_cursor(cursor) if cursor else None
     with api_line(rt, bearer, read=True) as (session, me):
         rows = queries.usage(
             session,
@@ -263,7 +261,7 @@ def messages(rt: RuntimeDep, bearer: BearerDep) -> list[MessageOut]:
     status_code=status.HTTP_204_NO_CONTENT,
     responses=errors(401, 404),
 )
-def message_read(message_id: int, rt: RuntimeDep, bearer: BearerDep) -> Response:
+def message_read(message_id: RowId, rt: RuntimeDep, bearer: BearerDep) -> Response:
     with api_line(rt, bearer) as (session, me):
         changed = queries.mark_read(
             session, msisdn=me.msisdn, now=rt.clock.now(), message_id=message_id

@@ -12,6 +12,7 @@ from saldo.channels.http.render import page, redirect
 from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
 from saldo.kit.errors import InvalidInput, NotFound, SaldoError
+from saldo.kit.validators import RowId
 from saldo.lines.pin import set_pin
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -52,7 +53,7 @@ def read_all(request: Request, rt: RuntimeDep, csrf: Annotated[str, Form()] = ""
 
 @router.post("/messages/{message_id}/read")
 def read_one(
-    request: Request, rt: RuntimeDep, message_id: int, csrf: Annotated[str, Form()] = ""
+    request: Request, rt: RuntimeDep, message_id: RowId, csrf: Annotated[str, Form()] = ""
 ) -> Response:
     with page_line(rt, request) as (session, me):
         check_form(request, me, csrf)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from saldo.catalog.service import document_for
 from saldo.charging.models import UsageRecord
 from saldo.db import fetch_all
 from saldo.kit.clock import to_rome
+from saldo.kit.validators import format_cursor
 from saldo.notifications.models import OutboxMessage
 from saldo.notifications.service import SECRET_TOPICS
 from saldo.payments.models import Topup
@@ -70,20 +71,9 @@ def line_info(session: Session, line_id: int) -> LineInfo:
     return LineInfo(line_id, kind, pending, pin_hash is not None, int(newest or 0), unread_count)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 def cursor_of(record: UsageRecord) -> str:
-    """The position after ``record`` in the newest-first listing: "<µs since epoch>.<id>"."""
-    micros = (record.started_at - _EPOCH) // timedelta(microseconds=1)
-    return f"{micros}.{record.id}"
-
-
-def parse_cursor(text: str) -> tuple[datetime, int] | None:
-    micros, _, ident = text.partition(".")
-    if not micros.isdigit() or not ident.isdigit() or len(text) > 40:
-        return None
-    return _EPOCH + timedelta(microseconds=int(micros)), int(ident)
+    """The position after ``record`` in the newest-first listing (``kit.validators``)."""
+    return format_cursor(record.started_at, record.id)
 
 
 def usage(
