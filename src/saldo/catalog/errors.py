@@ -37,3 +37,13 @@ class UnknownOption(NotFound):
 
     def __init__(self, code: str) -> None:
         super().__init__(f"opzione sconosciuta: {code}", f"unknown option: {code}")
+
+
+class UnknownVersion(NotFound):
+    code = "unknown_catalog_version"
+
+    def __init__(self, version_id: int) -> None:
+        super().__init__(
+            f"versione del catalogo sconosciuta: {version_id} (vedi 'saldo catalog versions')",
+            f"unknown catalogue version: {version_id} (see 'saldo catalog versions')",
+        )

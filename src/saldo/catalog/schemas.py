@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -16,40 +16,38 @@ from pydantic import (
 )
 
 from saldo.kit.errors import SaldoError
-from saldo.kit.money import parse_eur
+from saldo.kit.money import parse_eur, parse_price
 from saldo.kit.periods import validate_period
 from saldo.kit.quantities import Allowance, parse_allowance
+from saldo.kit.validators import shown
 
 ZONES = ("national", "eu", "international", "world")
 PLAN_ALLOWANCES = ("voice", "sms", "mms", "data", "data_eu", "international_voice")
+MAX_ALLOWANCE = 1024**5
+"""The largest allowance in its unit (1 PB of data; as seconds or messages, beyond any plan):
+the sum of a line's buckets stays far from a 64-bit overflow."""
 
 
-def _decimal_text(value: object) -> Decimal:
+def _price(value: object) -> Decimal:
     """A price written as a string ("0.29"); a TOML float would carry binary rounding."""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+    if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError('write prices as strings, e.g. "0.29"')
     try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}") from None
-    if not number.is_finite() or number < 0:
-        raise ValueError(f"expected a price of zero or more, got {value!r}")
-    return number
+        return parse_price(value)
+    except SaldoError as exc:
+        raise ValueError(exc.message_en.removeprefix("price: ")) from None
 
 
 def _cents(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError('write amounts as strings in euro, e.g. "9.99"')
     try:
-        cents = parse_eur(str(value))
+        return parse_eur(value)
     except SaldoError as exc:
-        raise ValueError(exc.message_en) from None
-    if cents < 0:
-        raise ValueError("amount must not be negative")
-    return cents
+        raise ValueError(exc.message_en.removeprefix("amount: ")) from None
 
 
-Price = Annotated[Decimal, BeforeValidator(_decimal_text)]
+Price = Annotated[Decimal, BeforeValidator(_price)]
 Cents = Annotated[int, BeforeValidator(_cents)]
 Code = Annotated[str, Field(pattern=r"^[A-Z0-9_]{2,32}$")]
 
@@ -115,11 +113,14 @@ def _check_allowances(raw: dict[str, str]) -> dict[str, Allowance]:
                 f"unknown allowance {service!r} (expected one of {', '.join(PLAN_ALLOWANCES)})"
             )
         try:
-            parsed[service] = parse_allowance(
+            allowance = parse_allowance(
                 "voice" if service == "international_voice" else service, text
             )
         except SaldoError as exc:
             raise ValueError(f"{service}: {exc.message_en}") from None
+        if allowance.amount > MAX_ALLOWANCE:
+            raise ValueError(f"{service}: {shown(text)} is more than any plan may grant")
+        parsed[service] = allowance
     return parsed
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,20 +25,33 @@ from saldo.balances import ledger
 from saldo.balances.models import LedgerEntry
 from saldo.catalog.service import get_catalog
 from saldo.charging import bulk
+from saldo.charging.errors import UsageInvalid
 from saldo.charging.lookup import LineState, bucket_rows, build_states, line_rows
 from saldo.charging.rating import SERVICES, ZONES
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import notify_thresholds, settle
 from saldo.checkpoints import BackgroundCheckpoints
 from saldo.db import db_time, dialect_name, fetch_all, table, transaction
-from saldo.kit.clock import ROME, Clock
+from saldo.kit.clock import Clock
 from saldo.kit.errors import SaldoError
 from saldo.kit.msisdn import normalize_msisdn
 from saldo.kit.origin import NETWORK
+from saldo.kit.validators import EARLIEST, LATEST, is_digits, shown, to_instant
 
 HEADER = ["event_id", "msisdn", "service", "zone", "started_at", "quantity", "destination"]
 ledger_t = table(LedgerEntry)
 _CHUNK = 2000
+MAX_QUANTITY = {
+    "voice": 24 * 3600,  # seconds: a call longer than a day is a network fault, not a call
+    "sms": 255,  # messages: the most parts one concatenated SMS can have
+    "mms": 255,
+    "data": 1024**4,  # bytes: 1 TB in one data record, far above any real session
+}
+"""The most one usage event may carry; a line above it goes to the rejects file."""
+MAX_DESTINATION = 32
+"""Characters of ``destination`` (its column)."""
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+"""Bytes that are not UTF-8, as the file is read (``surrogateescape``)."""
 
 
 @dataclass
@@ -68,7 +82,7 @@ class RejectWriter:
     def reject(self, line_no: int, reason: str, row: list[str]) -> None:
         self.count += 1
         if self._writer is not None:
-            self._writer.writerow([line_no, reason, *row])
+            self._writer.writerow([line_no, _printable(reason), *(_printable(f) for f in row)])
 
 
 class _Parser:
@@ -94,6 +108,12 @@ class _Parser:
         event_id, raw_msisdn, service, zone, started, quantity, destination = row
         if not event_id or len(event_id) > 100:
             return "event_id missing or longer than 100 characters"
+        if not (event_id.isascii() and destination.isascii()) and (
+            _NOT_UTF8.search(event_id) or _NOT_UTF8.search(destination)
+        ):
+            return "not UTF-8"
+        if len(destination) > MAX_DESTINATION:
+            return f"destination longer than {MAX_DESTINATION} characters"
         msisdn = self.msisdn(raw_msisdn)
         if msisdn is None:
             return f"invalid msisdn {raw_msisdn!r}"
@@ -101,16 +121,23 @@ class _Parser:
             return f"invalid service {service!r}"
         if zone not in ZONES:
             return f"invalid zone {zone!r}"
-        try:
-            moment = datetime.fromisoformat(started)
-        except ValueError:
-            return f"invalid started_at {started!r}"
-        moment = (moment.replace(tzinfo=ROME) if moment.tzinfo is None else moment).astimezone(UTC)
-        if not quantity.isdigit():
-            return f"invalid quantity {quantity!r}"
-        return UsageEvent(
-            event_id, msisdn, service, zone, moment, int(quantity), destination or None
-        )
+        moment = to_instant(started) if len(started) <= 64 else None
+        if moment is None:
+            return _bad_instant(started)
+        if not is_digits(quantity) or len(quantity) > 19:
+            return f"invalid quantity {shown(quantity)}"
+        units = int(quantity)
+        if units > MAX_QUANTITY[service]:
+            return f"quantity {units} above the most one {service} event may carry"
+        return UsageEvent(event_id, msisdn, service, zone, moment, units, destination or None)
+
+
+def _bad_instant(text: str) -> str:
+    try:
+        datetime.fromisoformat(text[:64])
+    except ValueError:
+        return f"invalid started_at {shown(text)}"
+    return f"started_at {shown(text)} out of range ({EARLIEST.year} to {LATEST.year})"
 
 
 def _counting(stream: TextIO, progress: Callable[[int], None] | None) -> Iterator[str]:
@@ -132,9 +159,19 @@ def import_usage(
     """Rate every event of a CSV file; see the module doc for the guarantees."""
     summary = ImportSummary()
     writer = RejectWriter(rejects)
-    with path.open(newline="", encoding="utf-8") as stream:
+    # bytes that are not UTF-8 reach the parser as lone surrogates: their line is refused alone
+    try:
+        opened = path.open(newline="", encoding="utf-8", errors="surrogateescape")
+    except OSError as exc:
+        raise UsageInvalid(
+            f"impossibile leggere {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}"
+        ) from None
+    with opened as stream:
         reader = csv.reader(_counting(stream, progress))
-        header = next(reader, None)
+        try:
+            header = next(reader, None)
+        except csv.Error:
+            header = ["(unreadable)"]
         if header is None or [h.strip() for h in header] != HEADER:
             raise_bad_header(header)
         cache = _Cache()
@@ -152,15 +189,20 @@ def import_usage(
 def _parsed(reader: Any, batch_size: int) -> Iterator[_Batch]:
     parser = _Parser()
     batch = _Batch()
-    for row in reader:
-        parsed = parser.parse(row)
-        if isinstance(parsed, str):
-            batch.rejects.append((reader.line_num, parsed, row))
-            continue
-        batch.events.append((reader.line_num, parsed))
-        if len(batch.events) >= batch_size:
-            yield batch
-            batch = _Batch()
+    while True:
+        try:
+            for row in reader:
+                parsed = parser.parse(row)
+                if isinstance(parsed, str):
+                    batch.rejects.append((reader.line_num, parsed, row))
+                    continue
+                batch.events.append((reader.line_num, parsed))
+                if len(batch.events) >= batch_size:
+                    yield batch
+                    batch = _Batch()
+            break
+        except csv.Error as exc:  # a field over csv.field_size_limit() (128 KB): that line only
+            batch.rejects.append((reader.line_num, f"unreadable line: {exc}", []))
     if batch.events or batch.rejects:
         yield batch
 
@@ -201,9 +243,7 @@ def _ahead(batches: Iterator[_Batch], depth: int = 2) -> Iterator[_Batch]:
 
 
 def raise_bad_header(header: list[str] | None) -> None:
-    from saldo.charging.errors import UsageInvalid
-
-    found = ",".join(header) if header else "(empty file)"
+    found = _printable(",".join(header))[:200] if header else "(empty file)"
     raise UsageInvalid(
         f"intestazione CSV non valida: attesa {','.join(HEADER)}, trovata {found}",
         f"invalid CSV header: expected {','.join(HEADER)}, found {found}",
@@ -355,6 +395,13 @@ def _rate_batch(
                 now=now,
                 before=before,
             )
+
+
+def _printable(text: str) -> str:
+    """``text`` with the bytes that were not UTF-8 shown as U+FFFD (for the rejects file)."""
+    if text.isascii() or not _NOT_UTF8.search(text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _as_row(event: UsageEvent) -> list[str]:

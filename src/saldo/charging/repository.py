@@ -7,29 +7,19 @@ identifier a client sends alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from saldo.charging.models import UsageRecord
 from saldo.kit.clock import to_rome
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from saldo.kit.validators import format_cursor
 
 
 def cursor_of(record: UsageRecord) -> str:
-    """The position after ``record`` in the newest-first listing: "<µs since epoch>.<id>"."""
-    micros = (record.started_at - _EPOCH) // timedelta(microseconds=1)
-    return f"{micros}.{record.id}"
-
-
-def parse_cursor(text: str) -> tuple[datetime, int] | None:
-    """The position ``cursor_of`` wrote, or None if ``text`` is not one."""
-    micros, _, ident = text.partition(".")
-    if not micros.isdigit() or not ident.isdigit() or len(text) > 40:
-        return None
-    return _EPOCH + timedelta(microseconds=int(micros)), int(ident)
+    """The position after ``record`` in the newest-first listing (``kit.validators``)."""
+    return format_cursor(record.started_at, record.id)
 
 
 def usage(

@@ -17,6 +17,7 @@ from saldo.kit.money import format_eur, parse_eur
 from saldo.kit.msisdn import normalize_msisdn
 from saldo.kit.origin import CLI
 from saldo.kit.quantities import format_data, whole_minutes
+from saldo.kit.validators import check_text
 from saldo.lines import service as lines
 from saldo.payments.service import top_up
 from saldo.runtime import retrying
@@ -34,7 +35,7 @@ def add(
     msisdn: str,
     plan: Annotated[str, typer.Option("--plan", help="plan code")],
     credit: Annotated[str, typer.Option(help="initial credit in euro")] = "0",
-    name: Annotated[str | None, typer.Option()] = None,
+    name: Annotated[str | None, typer.Option(help="customer name (at most 200 characters)")] = None,
     tax_code: Annotated[str | None, typer.Option("--tax-code", help="codice fiscale")] = None,
     business: Annotated[str | None, typer.Option("--business", help="partita IVA")] = None,
     postpaid: Annotated[bool, typer.Option("--postpaid")] = False,
@@ -43,6 +44,8 @@ def add(
     """Add a line; the credit is loaded first, then the plan's fee is debited."""
     rt = runtime()
     cents = parse_eur(credit, field="--credit")
+    if name is not None:
+        check_text(name, field="--name", max_length=200)
     with rt.transaction() as session:
         line = lines.add_line(
             session,
@@ -112,13 +115,18 @@ def topup(
     msisdn: str,
     amount: Annotated[str, typer.Argument(help="euro, e.g. 10 or 12.50")],
     ref: Annotated[
-        str | None, typer.Option(help="payment reference: the same twice applies once")
+        str | None,
+        typer.Option(
+            help="payment reference (at most 100 characters): the same twice applies once"
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Top up a prepaid line (idempotent by --ref)."""
     rt = runtime()
     cents = parse_eur(amount)
+    if ref is not None:
+        check_text(ref, field="--ref", max_length=100)
     result = retrying(
         rt,
         lambda s: top_up(s, msisdn=msisdn, amount_cents=cents, ref=ref, clock=rt.clock, origin=CLI),

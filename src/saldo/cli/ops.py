@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
@@ -34,7 +35,7 @@ def upgrade() -> None:
 @command
 def outbox_list(
     to: Annotated[str | None, typer.Option("--to")] = None,
-    limit: Annotated[int, typer.Option()] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Messages in the outbox, newest first."""
@@ -71,7 +72,9 @@ def worker(
     now: Annotated[
         str | None, typer.Option("--now", help="process what is due up to this instant")
     ] = None,
-    interval: Annotated[float, typer.Option(help="seconds between passes")] = 5.0,
+    interval: Annotated[
+        float, typer.Option(min=0.01, max=86_400, help="seconds between passes")
+    ] = 5.0,
     sms_gateway: Annotated[
         bool,
         typer.Option(
@@ -91,6 +94,10 @@ def worker(
         raise InvalidInput(
             "--sms-gateway: imposta SALDO_GATEWAY_OUTBOUND_URL",
             "--sms-gateway: set SALDO_GATEWAY_OUTBOUND_URL",
+        )
+    if not math.isfinite(interval):  # click's range check lets "nan" through
+        raise InvalidInput(
+            "--interval: atteso un numero di secondi", "--interval: expected seconds"
         )
     if now is not None:
         rt.clock = FixedClock(parse_instant(now))

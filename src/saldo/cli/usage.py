@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, 
 from saldo.charging.cdr import import_usage
 from saldo.cli.context import runtime
 from saldo.cli.output import command, console, emit_json
+from saldo.kit.errors import InvalidInput
 from saldo.kit.money import format_eur
 
 usage_app = typer.Typer(help="Traffico (CDR).", no_args_is_help=True)
@@ -31,7 +32,13 @@ def import_(
     """Rate a CDR file; malformed lines go to --rejects, the rest loads. Safe to run again."""
     rt = runtime()
     size = file.stat().st_size if file.exists() else 0
-    reject_stream = rejects.open("w", newline="", encoding="utf-8") if rejects else None
+    try:
+        reject_stream = rejects.open("w", newline="", encoding="utf-8") if rejects else None
+    except OSError as exc:
+        raise InvalidInput(
+            f"--rejects: impossibile scrivere {rejects}: {exc.strerror}",
+            f"--rejects: cannot write {rejects}: {exc.strerror}",
+        ) from None
     show = sys.stderr.isatty() and not as_json
     try:
         with Progress(

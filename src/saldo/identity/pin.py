@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from saldo.identity import repository as repo
 from saldo.kit.errors import InvalidInput
 from saldo.kit.msisdn import normalize_msisdn
+from saldo.kit.validators import is_digits
 from saldo.lines.repository import line_by_msisdn
 
 _N, _R, _P = 2**14, 8, 1
@@ -30,7 +31,7 @@ def _hash(pin: str, salt: bytes) -> str:
 
 def set_pin(session: Session, *, msisdn: str, pin: str) -> None:
     """Set or change the line's PIN (4 digits, not all the same, not a plain sequence)."""
-    if len(pin) != 4 or not pin.isdigit():
+    if len(pin) != 4 or not is_digits(pin):
         raise InvalidInput("il PIN deve avere 4 cifre", "the PIN must be 4 digits")
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
         raise InvalidInput(

@@ -36,6 +36,7 @@ from saldo.identity.pin import PIN_LOCK_WINDOW
 from saldo.identity.schemas import CodeCheck, Me, Principal
 from saldo.kit.errors import InvalidInput
 from saldo.kit.msisdn import normalize_msisdn
+from saldo.kit.validators import is_digits
 from saldo.notifications.service import enqueue
 
 CODE_DIGITS = 6
@@ -130,7 +131,7 @@ def check_code(
     with ``TooManySignIns`` when the address has tried too many)."""
     e164 = normalize_msisdn(msisdn)
     code = code.strip().replace(" ", "")
-    if len(code) != CODE_DIGITS or not code.isdigit():
+    if len(code) != CODE_DIGITS or not is_digits(code):
         raise InvalidInput(
             "il codice di accesso ha 6 cifre", "the login code has 6 digits", field="otp"
         )

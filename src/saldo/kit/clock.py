@@ -75,16 +75,9 @@ def day_month(moment: datetime, lang: str = "it") -> str:
 
 
 def parse_instant(text: str) -> datetime:
-    """Parse an ISO 8601 instant; one without offset is taken as Europe/Rome local time."""
-    from saldo.kit.errors import InvalidInput
+    """Parse an ISO 8601 instant; one without offset is taken as Europe/Rome local time.
 
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(
-            f"data/ora non valida {text!r} (atteso ISO 8601)",
-            f"invalid date/time {text!r} (expected ISO 8601)",
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ROME)
-    return moment.astimezone(UTC)
+    Bounded as every instant from outside (``saldo.kit.validators.parse_instant``)."""
+    from saldo.kit.validators import parse_instant as bounded
+
+    return bounded(text)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from saldo.kit.errors import InvalidInput
+from saldo.kit.validators import shown
 
 CENT = Decimal("0.01")
 
@@ -14,25 +16,55 @@ def round_cents(amount_eur: Decimal) -> int:
     return int((amount_eur / CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def parse_eur(text: str | int | Decimal, *, field: str = "amount") -> int:
-    """Parse "9.99" / "9,99" / "10" euro into cents; more than two decimals is an error."""
-    raw = str(text).strip().replace("€", "").replace(" ", "")
-    if "," in raw and "." not in raw:
-        raw = raw.replace(",", ".")
-    try:
-        value = Decimal(raw)
-        # an exponent too large to quantize ("1e400") is refused as any other bad amount
-        whole_cents = value.is_finite() and value == value.quantize(CENT)
-    except InvalidOperation:
+MAX_CENTS = 10_000_000
+"""The largest amount accepted from outside: 100,000 € (a fee, a rate, a top-up, a credit).
+Far above any real one, far below what a column or a product of amounts could overflow."""
+
+_EUR = re.compile(r"([0-9]{1,9})(?:[.,]([0-9]{1,2}))?")
+_PRICE = re.compile(r"([0-9]{1,9})(?:\.([0-9]{1,6}))?")
+
+
+def parse_eur(text: str | int | Decimal, *, field: str = "amount", maximum: int = MAX_CENTS) -> int:
+    """Parse "9.99" / "9,99" / "10" / "10 €" euro into cents, at most ``maximum``.
+
+    ASCII digits with at most two decimals: no sign, exponent ("1e3"), underscore ("10_0"),
+    thousands separator or other digits ("²", "１０").
+    """
+    raw = str(text).strip().removesuffix("€").removeprefix("€").strip()
+    match = _EUR.fullmatch(raw)
+    if match is None:
         raise InvalidInput(
-            f"{field}: importo non valido {text!r}", f"{field}: invalid amount {text!r}"
-        ) from None
-    if not whole_cents:
-        raise InvalidInput(
-            f"{field}: importo non valido {text!r} (al massimo due decimali)",
-            f"{field}: invalid amount {text!r} (at most two decimals)",
+            f"{field}: importo non valido {shown(text)} (es. 10 o 12,50: cifre 0-9, "
+            "al massimo due decimali)",
+            f"{field}: invalid amount {shown(text)} (e.g. 10 or 12.50: digits 0-9, "
+            "at most two decimals)",
         )
-    return int(value * 100)
+    cents = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if cents > maximum:
+        raise InvalidInput(
+            f"{field}: importo oltre il massimo di {format_eur_plain(maximum)} €",
+            f"{field}: amount above the maximum of {format_eur_plain(maximum)} €",
+        )
+    return cents
+
+
+def parse_price(text: str | int, *, field: str = "price") -> Decimal:
+    """A rate in euro with up to six decimals ("0.0049"), at most ``MAX_CENTS``: exact Decimal."""
+    raw = str(text).strip()
+    match = _PRICE.fullmatch(raw)
+    if match is None:
+        raise InvalidInput(
+            f'{field}: prezzo non valido {shown(text)} (es. "0.29": cifre 0-9, '
+            "al massimo sei decimali)",
+            f'{field}: invalid price {shown(text)} (e.g. "0.29": digits 0-9, at most six decimals)',
+        )
+    price = Decimal(raw)
+    if price * 100 > MAX_CENTS:
+        raise InvalidInput(
+            f"{field}: prezzo oltre il massimo di {format_eur_plain(MAX_CENTS)} €",
+            f"{field}: price above the maximum of {format_eur_plain(MAX_CENTS)} €",
+        )
+    return price
 
 
 NBSP = "\u00a0"

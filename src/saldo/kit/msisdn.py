@@ -5,6 +5,7 @@ from __future__ import annotations
 import phonenumbers
 
 from saldo.kit.errors import InvalidInput
+from saldo.kit.validators import is_digits
 
 
 def normalize_msisdn(text: str) -> str:
@@ -12,7 +13,7 @@ def normalize_msisdn(text: str) -> str:
     raw = str(text).strip().replace(" ", "")
     if raw.startswith("00"):
         raw = "+" + raw[2:]
-    if raw.isdigit() and raw.startswith("39") and len(raw) >= 11:
+    if is_digits(raw) and raw.startswith("39") and len(raw) >= 11:
         raw = "+" + raw
     try:
         number = phonenumbers.parse(raw, "IT")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
+from saldo.kit.validators import is_digits
 from saldo.payments.orders.errors import CardInvalid
 
 Outcome = Literal["approved", "declined", "insufficient_funds", "expired_card", "processing_error"]
@@ -70,7 +71,7 @@ def luhn_ok(digits: str) -> bool:
 def parse_card(number: str, expiry: str, cvc: str, *, today: date) -> Card:
     """Check what can be checked without the provider; each problem in plain words."""
     digits = number.replace(" ", "").replace("-", "")
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+    if not is_digits(digits) or not 12 <= len(digits) <= 19:
         raise CardInvalid(
             "il numero della carta deve avere da 12 a 19 cifre",
             "the card number must have 12 to 19 digits",
@@ -88,7 +89,7 @@ def parse_card(number: str, expiry: str, cvc: str, *, today: date) -> Card:
             "la carta è scaduta: usa un'altra carta", "the card has expired: use another card"
         )
     code = cvc.strip()
-    if not code.isdigit() or len(code) not in (3, 4):
+    if not is_digits(code) or len(code) not in (3, 4):
         raise CardInvalid(
             "il codice di sicurezza (CVV) ha 3 o 4 cifre, sul retro della carta",
             "the security code (CVV) has 3 or 4 digits, on the back of the card",
@@ -100,7 +101,13 @@ def parse_card(number: str, expiry: str, cvc: str, *, today: date) -> Card:
 def _expiry(text: str) -> tuple[int, int]:
     raw = text.strip().replace(" ", "")
     parts = raw.split("/")
-    if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit() and len(parts[1]) in (2, 4):
+    if (
+        len(parts) == 2
+        and is_digits(parts[0])
+        and is_digits(parts[1])
+        and len(parts[0]) <= 2
+        and len(parts[1]) in (2, 4)
+    ):
         month, year = int(parts[0]), int(parts[1])
         year = 2000 + year if year < 100 else year
         if 1 <= month <= 12:

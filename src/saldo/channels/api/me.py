@@ -39,9 +39,9 @@ from saldo.channels.selfcare import queries
 from saldo.charging import repository as usage_records
 from saldo.identity.pin import set_pin
 from saldo.identity.schemas import Me
-from saldo.kit.clock import as_utc
 from saldo.kit.errors import InvalidInput, NotFound
 from saldo.kit.quantities import Allowance
+from saldo.kit.validators import RowId, check_instant, parse_cursor
 from saldo.lines.eligibility import available_options, compatible_plans
 from saldo.lines.service import add_option, change_plan, remove_option
 from saldo.notifications import repository as notifications
@@ -94,13 +94,11 @@ def usage(
 ) -> UsagePage:
     """Usage records, newest first; default the last 30 days."""
     now = rt.clock.now()
-    end = as_utc(until) if until else now + timedelta(seconds=1)
-    start = as_utc(since) if since else end - timedelta(days=30)
+    end = check_instant(until, field="until") if until else now + timedelta(seconds=1)
+    start = check_instant(since, field="since") if since else end - timedelta(days=30)
     if start >= end:
         raise InvalidInput("since deve precedere until", "since must come before until")
-    after = usage_records.parse_cursor(cursor) if cursor else None
-    if cursor and after is None:
-        raise InvalidInput("cursore non valido", "invalid cursor")
+    after = parse_cursor(cursor) if cursor else None
     with api_line(rt, bearer, read=True) as (session, me):
         rows = usage_records.usage(
             session,
@@ -262,7 +260,7 @@ def messages(rt: RuntimeDep, bearer: BearerDep) -> list[MessageOut]:
     status_code=status.HTTP_204_NO_CONTENT,
     responses=errors(401, 404),
 )
-def message_read(message_id: int, rt: RuntimeDep, bearer: BearerDep) -> Response:
+def message_read(message_id: RowId, rt: RuntimeDep, bearer: BearerDep) -> Response:
     with api_line(rt, bearer) as (session, me):
         changed = notifications.mark_read(
             session, msisdn=me.msisdn, now=rt.clock.now(), message_id=message_id

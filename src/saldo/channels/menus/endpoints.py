@@ -27,6 +27,7 @@ from saldo.channels.menus.service import (
 )
 from saldo.channels.menus.twilio import signature_valid, twiml
 from saldo.kit.errors import SaldoError
+from saldo.kit.validators import is_digits
 from saldo.runtime import Runtime, retrying
 
 log = structlog.get_logger("saldo.menus")
@@ -162,7 +163,7 @@ async def twilio_voice(request: Request) -> Response:
 async def twilio_gather(request: Request) -> Response:
     """The caller's keys (``Digits``) in answer to the turn ``?step=N``; none on timeout."""
     raw = request.query_params.get("step", "")
-    if not raw.isdigit() or len(raw) > 6:
+    if not is_digits(raw) or len(raw) > 6:
         return _plain(400, "parametro step mancante o non valido", "missing or invalid step")
     try:
         return await _twilio(request, int(raw))

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from saldo.kit.validators import is_digits
+
 Expect = Literal["key", "digits"]
 End = Literal["hangup", "transfer"]
 
@@ -172,7 +174,7 @@ class Engine:
             if target == REPEAT:
                 return self._waiting(dialog, state, list(dialog.last))
             return self._enter(dialog, target)
-        if len(given) > state.max_digits or not given.isdigit():
+        if len(given) > state.max_digits or not is_digits(given):
             return self._retry(dialog, state, state.invalid)
         assert state.check is not None
         outcome = self._run(state.check, dialog, given)

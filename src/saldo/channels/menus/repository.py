@@ -34,9 +34,9 @@ class StoredSession:
 
 
 def current_catalog(session: Session) -> CatalogDocument:
-    """The newest catalogue (parsed documents are cached by checksum)."""
+    """The active catalogue (parsed documents are cached by checksum)."""
     row = session.execute(
-        select(version_t.c.id, version_t.c.checksum).order_by(version_t.c.id.desc()).limit(1)
+        select(version_t.c.id, version_t.c.checksum).where(version_t.c.active.is_(True))
     ).one_or_none()
     if row is None:
         raise CatalogMissing()

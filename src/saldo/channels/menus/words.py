@@ -18,6 +18,7 @@ from num2words import num2words
 from saldo.kit.clock import month_name, to_rome
 from saldo.kit.money import euro_parts
 from saldo.kit.quantities import GB, gb_one_decimal, whole_mb
+from saldo.kit.validators import is_digits
 
 Lang = Literal["it", "en"]
 
@@ -177,7 +178,7 @@ def digits(text: str, lang: Lang = "it") -> str:
     names = {"*": ("asterisco", "star"), "#": ("cancelletto", "hash")}
     out = []
     for ch in text:
-        if ch.isdigit():
+        if is_digits(ch):
             out.append(cardinal(int(ch), lang))
         elif ch in names:
             out.append(names[ch][0 if lang == "it" else 1])

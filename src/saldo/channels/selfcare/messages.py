@@ -13,6 +13,7 @@ from saldo.channels.selfcare import queries
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
 from saldo.identity.pin import set_pin
 from saldo.kit.errors import InvalidInput, NotFound, SaldoError
+from saldo.kit.validators import RowId
 from saldo.notifications import repository as notifications
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -53,7 +54,7 @@ def read_all(request: Request, rt: RuntimeDep, csrf: Annotated[str, Form()] = ""
 
 @router.post("/messages/{message_id}/read")
 def read_one(
-    request: Request, rt: RuntimeDep, message_id: int, csrf: Annotated[str, Form()] = ""
+    request: Request, rt: RuntimeDep, message_id: RowId, csrf: Annotated[str, Form()] = ""
 ) -> Response:
     with page_line(rt, request) as (session, me):
         check_form(request, me, csrf)

@@ -18,10 +18,8 @@ from saldo.db import fetch_all
 
 
 def catalog(session: Session) -> CatalogDocument:
-    """The newest catalogue in one query (its parsed document is cached by checksum)."""
-    rows = fetch_all(
-        session, "SELECT id, checksum FROM catalog_version ORDER BY id DESC LIMIT 1", ()
-    )
+    """The active catalogue in one query (its parsed document is cached by checksum)."""
+    rows = fetch_all(session, "SELECT id, checksum FROM catalog_version WHERE active", ())
     if not rows:
         raise CatalogMissing()
     return document_for(session, version_id=int(rows[0][0]), checksum=rows[0][1])

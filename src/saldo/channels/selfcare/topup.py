@@ -27,6 +27,8 @@ from saldo.channels.http.deps import (
 from saldo.channels.http.render import page, redirect
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
 from saldo.kit.errors import InvalidInput, SaldoError
+from saldo.kit.money import MAX_CENTS
+from saldo.kit.validators import parse_int
 from saldo.payments import repository as payments
 from saldo.payments.orders import service as orders
 from saldo.payments.orders.errors import FAILURES
@@ -56,7 +58,7 @@ def topup_page(request: Request, rt: RuntimeDep, amount: str = "") -> Response:
         title="Ricarica",
         s=snapshot,
         amounts=document.topup.amounts,
-        chosen=int(amount) if amount.isdigit() else None,
+        chosen=parse_int(amount, field="amount", maximum=MAX_CENTS) if amount else None,
         key=secrets.token_urlsafe(18),
         history=history,
         missing=missing_for_renewal(snapshot),
@@ -76,7 +78,8 @@ def topup_choose(
     with page_line(rt, request) as (session, me):
         check_form(request, me, csrf)
         _, document = get_catalog(session)
-        if not amount.isdigit() or int(amount) not in document.topup.amounts:
+        cents = parse_int(amount, field="amount", maximum=MAX_CENTS, default=0)
+        if cents not in document.topup.amounts:
             raise InvalidInput(
                 "scegli uno degli importi proposti", "choose one of the amounts shown"
             )
@@ -85,7 +88,7 @@ def topup_choose(
         lambda s: orders.open_order(
             s,
             line_id=me.line_id,
-            amount_cents=int(amount),
+            amount_cents=cents,
             key=key,
             channel="web",
             now=rt.clock.now(),

@@ -20,6 +20,7 @@ from saldo.charging.rating import SERVICES
 from saldo.kit.clock import iso
 from saldo.kit.errors import InvalidInput
 from saldo.kit.money import format_eur_plain
+from saldo.kit.validators import parse_cursor, parse_int
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 PERIODS = (7, 30, 90)
@@ -33,7 +34,7 @@ def _filters(service: str, period: str) -> tuple[str | None, int]:
             "servizio non valido: scegli voce, SMS, MMS o dati",
             "invalid service: choose voice, SMS, MMS or data",
         )
-    days = int(period) if period.isdigit() else 30
+    days = parse_int(period, field="period", maximum=max(PERIODS), default=30)
     if days not in PERIODS:
         raise InvalidInput(
             "periodo non valido: 7, 30 o 90 giorni", "invalid period: 7, 30 or 90 days"
@@ -51,7 +52,7 @@ def usage_page(
 ) -> Response:
     chosen, days = _filters(service, period)
     since, until = _window(rt.clock.now(), days)
-    cursor = usage_records.parse_cursor(before) if before else None
+    cursor = parse_cursor(before, field="before") if before else None
     with page_line(rt, request, read=True) as (session, me):
         rows = usage_records.usage(
             session,

@@ -24,6 +24,7 @@ from saldo.channels.sms.keywords import Command, parse
 from saldo.config import SmsSettings
 from saldo.kit.errors import InvalidInput
 from saldo.kit.msisdn import normalize_msisdn
+from saldo.kit.validators import is_digits
 from saldo.notifications import service as outbox
 
 REPLY_TOPIC = "sms_reply"
@@ -83,7 +84,7 @@ def reply_address(sender: str) -> str | None:
     if mobile is not None:
         return mobile
     digits = raw.removeprefix("+")
-    return raw if digits.isdigit() and 3 <= len(digits) <= 15 else None
+    return raw if is_digits(digits) and 3 <= len(digits) <= 15 else None
 
 
 def _to_short_code(recipient: str, short_code: str) -> bool:

@@ -38,6 +38,7 @@ from saldo.channels.sms.esme import (
 )
 from saldo.channels.sms.segments import DATA_CODING_UCS2, Segment
 from saldo.config import SmppSettings
+from saldo.kit.validators import is_digits
 
 log = structlog.get_logger(__name__)
 
@@ -206,7 +207,7 @@ class SmppSession:
     def _address(self, number: str, *, source: bool) -> PhoneNumber:
         s = self.settings
         if source:
-            if number.isdigit() or not number:
+            if is_digits(number) or not number:
                 return PhoneNumber(number, TON(s.source_ton), NPI(s.source_npi))
             return PhoneNumber(number[:11], TON.ALPHANUMERIC, NPI.UNKNOWN)
         if number.startswith("+"):

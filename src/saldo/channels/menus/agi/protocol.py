@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from saldo.kit.validators import is_digits
+
 _REPLY = re.compile(r"^(?P<code>\d{3})(?P<sep>[ -])?(?P<rest>.*)$")
 _RESULT = re.compile(r"^result=(?P<result>\S*)(?:\s+\((?P<data>[^)]*)\))?(?P<extra>.*)$")
 
@@ -54,7 +56,7 @@ def parse_reply(line: str) -> Reply:
 
 def is_continued(line: str) -> bool:
     """A ``520-`` line: more lines of the same reply follow."""
-    return len(line) > 3 and line[:3].isdigit() and line[3] == "-"
+    return len(line) > 3 and is_digits(line[:3]) and line[3] == "-"
 
 
 def quote(argument: str) -> str:

@@ -21,6 +21,7 @@ from saldo.channels.menus.agi.protocol import ProtocolError
 from saldo.channels.menus.audio import PromptAudio
 from saldo.channels.menus.service import VoiceReply, begin_call, continue_call, error_reply
 from saldo.kit.errors import SaldoError
+from saldo.kit.validators import is_digits
 from saldo.runtime import Runtime, retrying
 
 log = structlog.get_logger("saldo.menus.agi")
@@ -35,7 +36,7 @@ def caller_number(env: dict[str, str]) -> str:
     """The calling number, or "" when it is withheld (presentation restricted) or unknown."""
     number = env.get("agi_callerid", "").strip()
     presentation = env.get("agi_callingpres", "0")
-    if presentation.isdigit() and int(presentation) & 0x60 == 0x20:
+    if is_digits(presentation) and int(presentation) & 0x60 == 0x20:
         return ""
     return "" if number.lower() in _HIDDEN else number
 
@@ -45,7 +46,7 @@ def dialled_number(env: dict[str, str]) -> str:
     extension, else the DNID."""
     script = env.get("agi_network_script", "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
     for candidate in (script, env.get("agi_extension", ""), env.get("agi_dnid", "")):
-        if candidate.lstrip("+").isdigit():
+        if is_digits(candidate.lstrip("+")):
             return candidate
     return ""
 
