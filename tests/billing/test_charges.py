@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 
 from saldo.billing.service import record_charge
+from saldo.charging import bulk
 from saldo.charging.cdr import HEADER, import_usage
-from saldo.charging.online import charge_online
+from saldo.charging.lookup import load_line_state
+from saldo.charging.online import charge_online, expected
 from saldo.charging.schemas import UsageEvent
-from saldo.charging.service import charge_usage
+from saldo.charging.service import charge_usage, settle
+from saldo.db import db_time
 from saldo.kit.clock import FixedClock
 from saldo.kit.money import net_of_vat
-from saldo.kit.origin import CLI
+from saldo.kit.origin import CLI, NETWORK
 from saldo.kit.quantities import GB
 from saldo.lines.service import add_option, change_plan
 from saldo.runtime import Runtime
@@ -242,3 +245,43 @@ def test_record_charge_is_idempotent_by_its_reference(rt: Runtime) -> None:
         )
         assert again.id == first.id and again.net_cents == 100
     assert len(charges(rt, msisdn)) == 2
+
+
+@pytest.mark.parametrize(
+    ("service", "zone", "quantity"),
+    [("voice", "world", 90), ("data", "eu", 31 * GB)],  # the statement without and with debits
+)
+def test_a_charge_committed_alone_writes_its_billable_charge_or_nothing(
+    rt: Runtime, service: str, zone: str, quantity: int
+) -> None:
+    msisdn = _business(rt)
+    before = all_charges(rt)
+    event = _event(rt, msisdn, "alone-1", service, zone, quantity)
+    with rt.autocommit() as link:
+        state, _ = load_line_state(link, msisdn)
+        applied = settle(
+            state,
+            event,
+            credit=state.credit,
+            source="online",
+            started=db_time(link, event.started_at),
+            rated=db_time(link, rt.clock.now()),
+        )
+        assert applied.charge_row is not None
+        stale = expected(state, applied)._replace(version=state.version - 1)
+        for check in (stale, expected(state, applied)):
+            try:
+                bulk.charge_alone(
+                    link,
+                    applied.entries,
+                    applied.usage_row,
+                    charge_row=applied.charge_row,
+                    expected=check,
+                    origin=NETWORK,
+                    now=rt.clock.now(),
+                )
+            except bulk.ChargeRefused:
+                assert check is stale
+                assert all_charges(rt) == before  # refused whole: no charge either
+    [usage] = [c for c in charges(rt, msisdn) if c.kind == "usage"]
+    assert usage.net_cents == applied.unpaid_cents and usage.reference == "usage:alone-1"
