@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from saldo.balances import models as _balances
+from saldo.billing import models as _billing
 from saldo.catalog import models as _catalog
 from saldo.channels.menus import models as _menus
 from saldo.channels.sms import models as _sms
@@ -18,6 +19,7 @@ from saldo.payments.orders import models as _payment_orders
 metadata = Base.metadata
 __all__ = [
     "_balances",
+    "_billing",
     "_catalog",
     "_charging",
     "_customers",

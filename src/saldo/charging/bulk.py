@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from saldo.balances import ledger
 from saldo.balances.errors import BalanceChanged
+from saldo.billing.repository import CHARGE_COLUMNS, insert_charges
 from saldo.charging import thresholds
 from saldo.db import Link, Unit, dialect_name, execute, fetch_all
 from saldo.kit.origin import Origin
@@ -99,11 +100,12 @@ def charge(
     entries: Sequence[ledger.Entry],
     usage_row: tuple[Any, ...],
     *,
+    charge_row: tuple[Any, ...] | None = None,
     origin: Origin,
     now: datetime,
 ) -> dict[int, int] | None:
-    """Debit each entry's bucket by its (negative) delta, write the entries and the usage row,
-    in the caller's transaction.
+    """Debit each entry's bucket by its (negative) delta, write the entries, the usage row and
+    the billable charge (``charge_row``, a postpaid line's), in the caller's transaction.
 
     All or nothing: if a bucket holds less than its entry takes (it changed since the event
     was rated), what was taken is given back, nothing is written and the answer is None.
@@ -111,7 +113,8 @@ def charge(
     On PostgreSQL this is one statement (one round trip); on SQLite, in-process, a few.
     """
     if dialect_name(session) == "postgresql":
-        rows = fetch_all(session, *_pg_charge(entries, usage_row, origin, now, alone=False))
+        statement = _pg_charge(entries, usage_row, charge_row, origin, now, alone=False)
+        rows = fetch_all(session, *statement)
         after = {int(bucket_id): int(left) for bucket_id, left in rows} if entries else {}
         if len(after) == len(entries):
             return after
@@ -125,6 +128,8 @@ def charge(
         else:
             ledger.write_entries(session, entries, origin=origin, now=now)
             insert_usage(session, [usage_row])
+            if charge_row is not None:
+                insert_charges(session, [charge_row])
             return after
     _give_back(session, entries, after)
     return None
@@ -135,6 +140,7 @@ def charge_alone(
     entries: Sequence[ledger.Entry],
     usage_row: tuple[Any, ...],
     *,
+    charge_row: tuple[Any, ...] | None = None,
     expected: Expected,
     origin: Origin,
     now: datetime,
@@ -146,10 +152,11 @@ def charge_alone(
     PostgreSQL: one statement. SQLite: a transaction of its own holding the database lock
     only for the checks and the writes (the rating was done before, on the kept state)."""
     if link.dialect == "sqlite":
-        return _sqlite_charge_alone(link, entries, usage_row, expected, origin, now)
+        return _sqlite_charge_alone(link, entries, usage_row, charge_row, expected, origin, now)
     try:
         rows = fetch_all(
-            link, *_pg_charge(entries, usage_row, origin, now, alone=True, expected=expected)
+            link,
+            *_pg_charge(entries, usage_row, charge_row, origin, now, alone=True, expected=expected),
         )
         return {int(bucket_id): int(left) for bucket_id, left in rows} if entries else {}
     except DBAPIError as exc:
@@ -178,6 +185,7 @@ def _sqlite_charge_alone(
     link: Link,
     entries: Sequence[ledger.Entry],
     usage_row: tuple[Any, ...],
+    charge_row: tuple[Any, ...] | None,
     expected: Expected,
     origin: Origin,
     now: datetime,
@@ -206,6 +214,8 @@ def _sqlite_charge_alone(
             raise ChargeRefused(alert_due=True)
         ledger.write_entries(link, entries, origin=origin, now=now)
         insert_usage(link, [usage_row])
+        if charge_row is not None:
+            insert_charges(link, [charge_row])
         execute(link, "COMMIT", ())
         return after
     except BaseException:
@@ -241,23 +251,31 @@ _SAME = (
 )
 
 
+# a postpaid line's billable charge, written with the usage record it follows (``FROM u``)
+_PG_BILL = (
+    f"INSERT INTO billable_charge ({', '.join(CHARGE_COLUMNS)})"
+    f" SELECT {', '.join(['%s'] * len(CHARGE_COLUMNS))} FROM u"
+)
+
+
 @cache
-def _pg_charge_sql(debits: int, alone: bool) -> str:
-    """Debits, their ledger entries and the usage record in one statement; the inserts happen
-    only when every debit found enough (the answer lists the debits that did). ``alone``:
-    the statement also checks ``Expected`` and raises (SD001, ``saldo_require``) rather than
-    leave anything half done."""
+def _pg_charge_sql(debits: int, alone: bool, billed: bool = False) -> str:
+    """Debits, their ledger entries, the usage record and (``billed``) the billable charge in
+    one statement; the inserts happen only when every debit found enough (the answer lists
+    the debits that did). ``alone``: the statement also checks ``Expected`` and raises
+    (SD001, ``saldo_require``) rather than leave anything half done."""
     usage = (
         f"INSERT INTO usage_record ({', '.join(USAGE_COLUMNS)})"
         f" SELECT {', '.join(['%s'] * len(USAGE_COLUMNS))}"
     )
     if not debits:
-        if not alone:
+        if alone:
+            usage += (
+                f" FROM (SELECT {_SAME} AS same) s WHERE saldo_require(s.same, 'balance changed')"
+            )
+        if not billed:
             return f"{usage} RETURNING 0, 0"
-        return (
-            f"{usage} FROM (SELECT {_SAME} AS same) s"
-            " WHERE saldo_require(s.same, 'balance changed') RETURNING 0, 0"
-        )
+        return f"WITH u AS ({usage} RETURNING 1) {_PG_BILL} RETURNING 0, 0"
     answer = " SELECT id, remaining FROM d"
     if alone:
         # one check for the statement: every debit found what it expected, the rest of what
@@ -281,13 +299,16 @@ def _pg_charge_sql(debits: int, alone: bool) -> str:
         " channel, idempotency_key, created_at)"
         " SELECT %s, d.id, 'charge', -d.units, %s, %s, %s, d.key, %s FROM d"
         " WHERE (SELECT ok FROM ok)),"
-        f" u AS ({usage} WHERE (SELECT ok FROM ok))" + answer
+        f" u AS ({usage} WHERE (SELECT ok FROM ok){' RETURNING 1' if billed else ''})"
+        + (f", c AS ({_PG_BILL})" if billed else "")
+        + answer
     )
 
 
 def _pg_charge(
     entries: Sequence[ledger.Entry],
     usage_row: tuple[Any, ...],
+    charge_row: tuple[Any, ...] | None,
     origin: Origin,
     now: datetime,
     *,
@@ -306,7 +327,11 @@ def _pg_charge(
         first = entries[0]
         params += (first.line_id, first.reference, origin.actor, origin.channel, now)
     params += usage_row
+    if charge_row is not None and entries:
+        params += charge_row  # the charge's CTE follows the usage record's
     if alone:
         assert expected is not None, "a charge committed alone checks what it was rated on"
         params += (expected.line_id, expected.version, list(expected.empty))
-    return _pg_charge_sql(len(entries), alone), tuple(params)
+    if charge_row is not None and not entries:
+        params += charge_row  # the charge's INSERT follows the usage record's CTE
+    return _pg_charge_sql(len(entries), alone, charge_row is not None), tuple(params)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from saldo.balances import ledger
 from saldo.balances.models import LedgerEntry
+from saldo.billing.repository import insert_charges
 from saldo.catalog.service import get_catalog
 from saldo.charging import bulk
 from saldo.charging.errors import UsageInvalid
@@ -344,6 +345,7 @@ def _rate_batch(
 
     entries: list[ledger.Entry] = []
     usage_rows: list[tuple[object, ...]] = []
+    charge_rows: list[tuple[object, ...]] = []
     deltas: dict[int, int] = {}
     touched: dict[int, tuple[LineState, dict[int, int]]] = {}
     for line_no, event in batch.events:
@@ -377,11 +379,14 @@ def _rate_batch(
             deltas[state.wallet_id] = deltas.get(state.wallet_id, 0) + applied.credit_cents
         entries.extend(applied.entries)
         usage_rows.append(applied.usage_row)
+        if applied.charge_row is not None:
+            charge_rows.append(applied.charge_row)
         summary.rated += 1
         summary.credit_charged_cents += applied.credit_cents
         summary.unpaid_cents += applied.unpaid_cents
     bulk.debit_many(session, sorted(deltas.items()))
     bulk.insert_usage(session, usage_rows)
+    insert_charges(session, charge_rows)
     ledger.write_entries(session, entries, origin=NETWORK, now=now)
     if touched:
         _, document = get_catalog(session)

@@ -10,6 +10,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from saldo.balances.models import Bucket
+from saldo.billing.vat import VatTerms, terms_for
 from saldo.catalog.models import CatalogVersion
 from saldo.catalog.schemas import Plan
 from saldo.catalog.service import document_for
@@ -36,6 +37,9 @@ class LineState:
     """bucket id -> (total, service, display name of its plan or option), for alerts."""
     version: int
     """``line.version`` when read: what rating read, but for units, is unchanged while it is."""
+    terms: VatTerms
+    """The VAT terms of the plan's prices: a postpaid line's out-of-bundle charges are billed
+    net on them."""
 
 
 LINE_COLUMNS = (
@@ -93,7 +97,8 @@ def build_states(
         document = document_for(unit, version_id=version_id, checksum=checksum)
         plan = document.plan_by_code(plan_code)
         assert plan is not None
-        states[line_id] = LineState(line_id, msisdn, billing, plan, 0, 0, [], {}, version)
+        terms = terms_for(document, plan)
+        states[line_id] = LineState(line_id, msisdn, billing, plan, 0, 0, [], {}, version, terms)
         names[line_id] = {o.code: o.name for o in document.option} | {plan.code: plan.name}
     for bid, line_id, service, zone, code, unlimited, total, left, valid_from, expires in buckets:
         state = states[line_id]

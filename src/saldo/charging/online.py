@@ -133,6 +133,7 @@ def _charge_alone(
                 link,
                 applied.entries,
                 applied.usage_row,
+                charge_row=applied.charge_row,
                 expected=expected(state, applied),
                 origin=origin,
                 now=now,

@@ -26,6 +26,9 @@ class Applied:
     entries: list[ledger.Entry] = field(default_factory=list)
     usage_row: tuple[object, ...] = ()
     """In ``bulk.USAGE_COLUMNS`` order, timestamps as the driver takes them."""
+    charge_row: tuple[object, ...] | None = None
+    """A postpaid line's out-of-bundle charge, in ``CHARGE_COLUMNS`` order; None when the
+    event owes nothing on a bill."""
 
 
 def settle(
@@ -80,6 +83,20 @@ def settle(
         source,
         rated,
     )
+    if unpaid and state.billing == "postpaid":
+        # billed net on the plan's terms, once per event (the usage record's event id)
+        terms = state.terms
+        applied.charge_row = (
+            state.id,
+            "usage",
+            terms.net(unpaid),
+            terms.rate_bp,
+            None,
+            event.service,
+            event.zone,
+            started,
+            key,
+        )
     return applied
 
 
@@ -134,7 +151,14 @@ def charge_on_state(
     Alerts are judged on what the buckets really held, not on ``state``.
     """
     applied = settled(session, state, event, now, source=source)
-    after = bulk.charge(session, applied.entries, applied.usage_row, origin=origin, now=now)
+    after = bulk.charge(
+        session,
+        applied.entries,
+        applied.usage_row,
+        charge_row=applied.charge_row,
+        origin=origin,
+        now=now,
+    )
     if after is None:
         return None
     draws = applied.rating.draws

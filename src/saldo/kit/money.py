@@ -101,3 +101,13 @@ def format_eur_plain(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     euros, rest = euro_parts(cents)
     return f"{sign}{euros}.{rest:02d}"
+
+
+def net_of_vat(gross_cents: int, vat_rate_bp: int) -> int:
+    """The net part of a VAT-inclusive amount ("scorporo"), rounded once, half up, to the cent.
+
+    ``vat_rate_bp`` is the rate in basis points (2200 = 22 %): 999 at 2200 -> 819.
+    """
+    if vat_rate_bp < 0:
+        raise ValueError("a VAT rate is never negative")
+    return round_cents(Decimal(gross_cents) * 100 / (10_000 + vat_rate_bp))

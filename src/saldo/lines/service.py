@@ -12,6 +12,7 @@ from saldo.balances.errors import InsufficientCredit
 from saldo.balances.presenter import missing_cents
 from saldo.balances.service import credit_of
 from saldo.balances.wallet import credit_wallet, debit_wallet, open_wallet
+from saldo.billing.service import plan_terms, record_fee
 from saldo.catalog.errors import UnknownPlan
 from saldo.catalog.schemas import Plan
 from saldo.catalog.service import get_catalog, get_option, get_plan
@@ -125,6 +126,7 @@ def start_period(
     """
     unique = start.isoformat() if reason in ("activation", "renewal") else uuid.uuid4().hex
     now = start
+    fee_key = f"fee:{reason}:{line.id}:{unique}"
     line.plan_code = plan.code
     line.catalog_version_id = version_id
     if line.billing == "prepaid":
@@ -134,7 +136,7 @@ def start_period(
                 line_id=line.id,
                 cents=plan.fee,
                 kind="fee",
-                key=f"fee:{reason}:{line.id}:{unique}",
+                key=fee_key,
                 reference=f"plan:{plan.code}",
                 origin=origin,
                 now=now,
@@ -145,6 +147,10 @@ def start_period(
             line.renews_at = None
             session.flush()
             return False
+    else:
+        _bill_fee(
+            session, line=line, kind="plan_fee", code=plan.code, fee=plan.fee, at=start, key=fee_key
+        )
     renews_at = add_period(start, plan.period)
     grants.grant(
         session,
@@ -294,16 +300,27 @@ def _activate_option(
     )
     session.add(record)
     session.flush()
+    fee_key = f"fee:option:{record.id}"
     if line.billing == "prepaid":
         debit_wallet(
             session,
             line_id=line.id,
             cents=option.fee,
             kind="fee",
-            key=f"fee:option:{record.id}",
+            key=fee_key,
             reference=f"option:{option.code}",
             origin=origin,
             now=at,
+        )
+    else:
+        _bill_fee(
+            session,
+            line=line,
+            kind="option_fee",
+            code=option.code,
+            fee=option.fee,
+            at=at,
+            key=fee_key,
         )
     grants.grant(
         session,
@@ -319,6 +336,24 @@ def _activate_option(
         now=at,
     )
     return record
+
+
+def _bill_fee(
+    session: Session, *, line: Line, kind: str, code: str, fee: int, at: datetime, key: str
+) -> None:
+    """A postpaid line's fee becomes a billable charge, keyed as a prepaid line's debit is."""
+    _, plan = get_plan(session, line.plan_code, line.catalog_version_id)
+    terms = plan_terms(session, version_id=line.catalog_version_id, plan=plan)
+    record_fee(
+        session,
+        line_id=line.id,
+        kind=kind,
+        code=code,
+        fee_cents=fee,
+        terms=terms,
+        occurred_at=at,
+        reference=key,
+    )
 
 
 def remove_option(

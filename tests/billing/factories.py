@@ -1,0 +1,101 @@
+"""Test data for billable charges: a catalogue with postpaid plans and their prepaid twins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from saldo.billing.models import BillableCharge
+from saldo.catalog.service import load_catalog
+from saldo.lines.models import Line
+from saldo.runtime import Runtime
+from tests.factories import DEMO_CATALOG
+
+# (code, segment, billing): each postpaid plan has a prepaid twin priced alike
+PLANS = (
+    ("CASA", "consumer", "postpaid"),
+    ("CASA_RIC", "consumer", "prepaid"),
+    ("UFFICIO", "business", "postpaid"),
+    ("UFFICIO_RIC", "business", "prepaid"),
+)
+TWINS = {"CASA": "CASA_RIC", "UFFICIO": "UFFICIO_RIC"}
+OPTIONS = ("MONDO_100", "PIU_GIGA", "ESTERO_SMS")
+
+
+def _plan(code: str, segment: str, billing: str) -> str:
+    return f"""
+[[plan]]
+code = "{code}"
+name = "{code.title()}"
+segment = "{segment}"
+billing = "{billing}"
+fee = "19.99"
+period = "1m"
+[plan.allowances]
+voice = "300min"
+sms = "50"
+data = "2GB"
+data_eu = "1GB"
+[plan.rates.national]
+voice = {{ per_minute = "0.29", connect_fee = "0.15", increment = 1 }}
+sms = {{ each = "0.19" }}
+data = {{ per_mb = "0.49", increment_kb = 100 }}
+[plan.rates.international]
+voice = {{ per_minute = "0.59", connect_fee = "0.19", increment = 60 }}
+sms = {{ each = "0.33" }}
+[plan.rates.world]
+voice = {{ per_minute = "2.50", connect_fee = "0.00", increment = 60 }}
+sms = {{ each = "0.71" }}
+data = {{ per_mb = "1.03", increment_kb = 100 }}
+"""
+
+
+_OPTIONS = """
+[[option]]
+code = "PIU_GIGA"
+name = "Piu Giga"
+fee = "2.49"
+period = "until_renewal"
+plans = ["CASA", "CASA_RIC", "UFFICIO", "UFFICIO_RIC"]
+[option.allowances]
+data = "1GB"
+
+[[option]]
+code = "ESTERO_SMS"
+name = "Estero SMS"
+fee = "3.33"
+period = "4w"
+recurring = true
+[option.allowances]
+sms = "20"
+"""
+
+
+def load_billing_catalog(rt: Runtime, directory: Path) -> None:
+    """The demo catalogue plus ``PLANS`` and two options, as the current version."""
+    text = DEMO_CATALOG.read_text(encoding="utf-8")
+    plans = "".join(_plan(*p) for p in PLANS)
+    marker = "# --- options"
+    path = directory / "billing-catalog.toml"
+    path.write_text(text.replace(marker, plans + "\n" + marker) + _OPTIONS, encoding="utf-8")
+    with rt.transaction() as session:
+        load_catalog(session, path=path, clock=rt.clock)
+
+
+def charges(rt: Runtime, msisdn: str) -> list[BillableCharge]:
+    """The line's billable charges, in the order they were written."""
+    with rt.read() as session:
+        rows = session.scalars(
+            select(BillableCharge)
+            .join(Line, Line.id == BillableCharge.line_id)
+            .where(Line.msisdn == msisdn)
+            .order_by(BillableCharge.id)
+        ).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def all_charges(rt: Runtime) -> int:
+    with rt.read() as session:
+        return len(session.scalars(select(BillableCharge.id)).all())
