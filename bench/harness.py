@@ -48,10 +48,16 @@ def parse(parser: argparse.ArgumentParser, *, smoke: dict[str, Any]) -> argparse
     known, _ = parser.parse_known_args()
     if known.smoke:
         parser.set_defaults(**smoke)
+        global REPEAT
+        REPEAT = 3
     return parser.parse_args()
 
 
-def reference_workload(repeat: int = 7) -> float:
+REPEAT = 7
+"""Runs of the reference workload (its median is the figure): fewer in a smoke run."""
+
+
+def reference_workload(repeat: int | None = None) -> float:
     """The CPU time of a fixed Python workload in ms (median of ``repeat``): how fast the shared
     machine runs Python just now, to tell a slow phase of the machine from a slow build."""
 
@@ -62,7 +68,7 @@ def reference_workload(repeat: int = 7) -> float:
         return len(counts)
 
     times = []
-    for _ in range(repeat):
+    for _ in range(repeat or REPEAT):
         started = time.process_time()
         work()
         times.append(time.process_time() - started)

@@ -13,14 +13,13 @@ import json
 import os
 import random
 import resource
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from bench import harness
-from bench.core.common import START, add_lines, fresh_runtime, msisdn
+from bench.core.common import START, clone_lines, fresh_runtime, msisdn
 from bench.harness import OUT, ROOT
 
 HEADER = ["event_id", "msisdn", "service", "zone", "started_at", "quantity", "destination"]
@@ -77,21 +76,6 @@ def run_import(url: str, path: Path, now: str) -> tuple[float, float, dict[str, 
     return elapsed, cpu, json.loads(out.stdout), max(usage.ru_maxrss, before)
 
 
-def lines_database(db: harness.Database, lines: int) -> None:
-    """``lines`` lines in the benchmark's database; on SQLite copied from a file made once."""
-    if db.backend == "sqlite":
-        pristine = OUT / f"lines-{lines}.db"
-        if not pristine.exists():
-            rt = fresh_runtime(f"sqlite:///{pristine}")
-            add_lines(rt, lines)
-            rt.engine.dispose()  # the last connection to close checkpoints the WAL
-        shutil.copyfile(pristine, db.url.removeprefix("sqlite:///"))
-        return
-    rt = fresh_runtime(db.url)
-    add_lines(rt, lines)
-    rt.engine.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -105,7 +89,9 @@ def main() -> None:
     with harness.Record("core.cdr_import", args) as record:
         for db in record.databases():
             t0 = time.perf_counter()
-            lines_database(db, args.lines)
+            rt = fresh_runtime(db.url)
+            clone_lines(rt, count=args.lines)
+            rt.engine.dispose()  # the last connection to close checkpoints SQLite's WAL
             print(f"{db.label}: {args.lines} lines ready in {time.perf_counter() - t0:.1f} s")
             load = os.getloadavg()[0]
             print(f"{db.label}: machine {harness.machine()}")

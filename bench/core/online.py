@@ -145,12 +145,12 @@ def _raw_client(
     return measured
 
 
-def _run(target: Any, args: list[tuple[Any, ...]]) -> list[Measured]:
-    """``target(*a)`` for each ``a`` in a process of its own, all measured in one window."""
+def _clients(count: int) -> Any:
+    """``count`` client processes, kept for every round of both peers on one database (the
+    barrier makes each call of a round run in a process of its own, all in one window)."""
     context = mp.get_context("spawn")
-    barrier = context.Barrier(len(args))
-    with context.Pool(len(args), initializer=_ready, initargs=(barrier,)) as pool:
-        return pool.starmap(target, args)
+    barrier = context.Barrier(count)
+    return context.Pool(count, initializer=_ready, initargs=(barrier,))
 
 
 class Figures(NamedTuple):
@@ -250,16 +250,17 @@ def main() -> None:
             print(f"{db.label}: machine {harness.machine()}")
             raws: list[Figures] = []
             ours: list[Figures] = []
-            for n in range(args.rounds):
-                # the peers take turns, so that a change of the machine's speed hits both
-                raw_args = [(db.url, wallets, args.seconds, i, n, now) for i in range(args.clients)]
-                raws.append(_figures(args.seconds, _run(_raw_client, raw_args)))
-                our_args = [(db.url, numbers, args.seconds, i, n, now) for i in range(args.clients)]
-                ours.append(_figures(args.seconds, _run(_saldo_client, our_args)))
-                print(f" round {n + 1}, {datetime.now():%H:%M:%S}:")
-                _print("raw debit + ledger insert", raws[-1])
-                _print("saldo charge_online", ours[-1])
-                print(f"  ratio {ours[-1].rate / raws[-1].rate:.0%}")
+            with _clients(args.clients) as pool:
+                for n in range(args.rounds):
+                    # the peers take turns, so that a change of the machine's speed hits both
+                    raw = [(db.url, wallets, args.seconds, i, n, now) for i in range(args.clients)]
+                    raws.append(_figures(args.seconds, pool.starmap(_raw_client, raw)))
+                    our = [(db.url, numbers, args.seconds, i, n, now) for i in range(args.clients)]
+                    ours.append(_figures(args.seconds, pool.starmap(_saldo_client, our)))
+                    print(f" round {n + 1}, {datetime.now():%H:%M:%S}:")
+                    _print("raw debit + ledger insert", raws[-1])
+                    _print("saldo charge_online", ours[-1])
+                    print(f"  ratio {ours[-1].rate / raws[-1].rate:.0%}")
             _verdict(record, db, raws, ours)
 
 

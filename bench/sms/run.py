@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import harness
-from bench.core.common import add_lines, fresh_runtime
+from bench.core.common import clone_lines, fresh_runtime
 from bench.saldo_api import SmscPeer
 from saldo.kit.clock import SystemClock
 
@@ -38,7 +38,7 @@ def prepare(url: str, lines: int) -> list[str]:
     """The empty database at ``url`` with the demo catalogue and ``lines`` customers, on the
     system's clock (``saldo smpp`` runs on it); their numbers as the SMSC writes them."""
     rt = fresh_runtime(url, SystemClock())
-    numbers = add_lines(rt, lines, credit_cents=2000, chunk=500)
+    numbers = clone_lines(rt, count=lines)
     rt.engine.dispose()
     return [n.removeprefix("+") for n in numbers]
 
