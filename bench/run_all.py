@@ -137,7 +137,9 @@ def heading(outcomes: list[Outcome], smoke: bool) -> str:
         f"{'Smoke run' if smoke else 'Full run'} of {when}, commit {', '.join(commits)}; "
         f"reference workload {min(work):.0f}–{max(work):.0f} ms of CPU (less is faster), "
         f"load average {min(loads):.1f}–{max(loads):.1f} at the benchmarks' starts; "
-        f"{sum(o.seconds for o in outcomes) / 60:.0f} min in all."
+        f"{sum(o.seconds for o in outcomes) / 60:.0f} min in all ("
+        + ", ".join(f"{o.name} {o.seconds:.0f} s" for o in outcomes)
+        + ")."
     )
 
 
