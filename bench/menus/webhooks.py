@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import html
 import os
 import random
 import socket
@@ -38,6 +40,7 @@ from bench.core.common import clone_lines, fresh_runtime, percentiles
 from bench.harness import ROOT
 from bench.menus._server import GATEWAY, TOKEN
 
+FAILURES = ("error", "unknown_caller")  # prompts that say a step went wrong
 KEYS = ["1", "3", "*", "2", "7", "0", "1"]  # details, offer, repeat, SMS, invalid, English…
 USSD = ["", "9", "2"]  # root, an invalid choice, the consumption screen
 
@@ -59,11 +62,30 @@ async def _post(
     else:
         response = await client.post(url, data=data, headers=headers)
     samples.client[kind].append(time.perf_counter() - started)
-    if response.status_code != 200:
+    if response.status_code != 200 or _failed(kind, data, html.unescape(response.text)):
         samples.errors += 1
     timing = response.headers.get("server-timing", "dur=0").split("dur=")[1]
     samples.server[kind].append(float(timing) / 1000)
     return response
+
+
+@functools.cache
+def _failure_texts() -> tuple[str, ...]:
+    """What the IVR says when a step failed or the caller is not a line of this database."""
+    from bench.saldo_api import PromptContext, render_prompts
+
+    ctx = PromptContext(operator="")
+    return tuple(
+        text for lang in ("it", "en") for _, text in render_prompts(FAILURES, lang, ctx) if text
+    )
+
+
+def _failed(kind: str, data: dict[str, str], body: str) -> bool:
+    """An answer given with status 200 that is still a failure: a webhook answers the caller
+    even when the database fails (an apology and the end of the call or session)."""
+    if kind == "twiml":
+        return any(text in body for text in _failure_texts())
+    return data["text"] == "" and not body.startswith("CON ")  # a line's USSD menu goes on
 
 
 async def _call(
