@@ -178,7 +178,7 @@ def _report(
         record.figure(db, "webhook step, server CPU", cpu / total * 1000, "ms")
     else:
         record.figure(db, "webhook steps with no pause (flood)", total / elapsed, "steps/s")
-    record.error(db, f"webhook steps not answered 200 ({load})", samples.errors)
+    record.error(db, f"webhook steps failed: not 200, or an apology ({load})", samples.errors)
 
 
 def start_server(url: str) -> tuple[subprocess.Popen[str], str]:
