@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format venv dev-venv demo bench clean
+.PHONY: run test lint format venv dev-venv demo bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,14 +38,20 @@ lint: .stamp-dev
 	$(BIN)/lint-imports --no-cache --no-logo
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 format: .stamp-dev
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
+# Every benchmark on SQLite and PostgreSQL (when it answers); the summary table goes to the
+# top of bench/README.md, each benchmark's record to bench/results/.
 bench: .stamp-dev
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all --readme
+
+# The same with the shortest settings: fails when a benchmark is broken, never on a figure.
+bench-smoke: .stamp-dev
+	$(BIN)/python -m bench.run_all --smoke
 
 clean:
 	rm -rf $(VENV) .stamp-* saldo.db saldo.db-wal saldo.db-shm

@@ -1,7 +1,8 @@
-"""CDR import of 1,000,000 events over 10,000 lines on SQLite.
+"""CDR import of 1,000,000 events over 10,000 lines, through ``saldo usage import``.
 
-Target: >= 20,000 events/s with peak memory <= 300 MB, and a second run over the same file
-charging nothing. Run: .venv/bin/python -m bench.core.cdr_import [--events N] [--lines N]
+Targets on SQLite: >= 20,000 events/s with peak memory <= 300 MB; on both databases a second
+run over the same file charging nothing.
+Run: .venv/bin/python -m bench.core.cdr_import [--events N] [--lines N] [--only …] [--smoke]
 """
 
 from __future__ import annotations
@@ -12,21 +13,14 @@ import json
 import os
 import random
 import resource
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench.core.common import (
-    OUT,
-    ROOT,
-    START,
-    add_lines,
-    fresh_runtime,
-    machine_speed,
-    msisdn,
-)
+from bench import harness
+from bench.core.common import START, clone_lines, fresh_runtime, msisdn
+from bench.harness import OUT, ROOT
 
 HEADER = ["event_id", "msisdn", "service", "zone", "started_at", "quantity", "destination"]
 
@@ -83,40 +77,65 @@ def run_import(url: str, path: Path, now: str) -> tuple[float, float, dict[str, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--lines", type=int, default=10_000)
-    args = parser.parse_args()
+    args = harness.parse(parser, smoke={"events": 2_000, "lines": 100})
     OUT.mkdir(parents=True, exist_ok=True)
     cdr = OUT / f"cdr-{args.events}-{args.lines}.csv"
     if not cdr.exists():
         write_cdr(cdr, events=args.events, lines=args.lines)
-    db = OUT / "bench-import.db"
-    pristine = OUT / f"lines-{args.lines}.db"
-    if not pristine.exists():
-        rt = fresh_runtime(f"sqlite:///{pristine}")
-        t0 = time.perf_counter()
-        add_lines(rt, args.lines)
-        print(f"setup: {args.lines} lines in {time.perf_counter() - t0:.1f}s")
-        rt.engine.dispose()  # the last connection to close checkpoints the WAL
-    for suffix in ("-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(pristine, db)
-    url = f"sqlite:///{db}"
     now = START.isoformat()
-    load = os.getloadavg()[0]
-    print(f"machine: {machine_speed()}")
-    elapsed, cpu, summary, peak_kb = run_import(url, cdr, now)
-    rate = summary["rated"] / elapsed
-    print(f"first run:  {summary} in {elapsed:.1f}s (load average before: {load:.2f})")
-    print(f"  throughput {rate:,.0f} events/s wall clock (target >= 20,000)")
-    print(f"  throughput {summary['rated'] / cpu:,.0f} events per CPU second of the importer")
-    print(f"  peak RSS   {peak_kb / 1024:.0f} MB (target <= 300 MB)")
-    elapsed2, _, summary2, _ = run_import(url, cdr, now)
-    print(f"second run: {summary2} in {elapsed2:.1f}s")
-    print(
-        f"  credit charged on the second run: {summary2['credit_charged_cents']} cents (target 0)"
-    )
+    with harness.Record("core.cdr_import", args) as record:
+        for db in record.databases():
+            t0 = time.perf_counter()
+            rt = fresh_runtime(db.url)
+            clone_lines(rt, count=args.lines)
+            rt.engine.dispose()  # the last connection to close checkpoints SQLite's WAL
+            print(f"{db.label}: {args.lines} lines ready in {time.perf_counter() - t0:.1f} s")
+            load = os.getloadavg()[0]
+            print(f"{db.label}: machine {harness.machine()}")
+            elapsed, cpu, summary, peak_kb = run_import(db.url, cdr, now)
+            rate = summary["rated"] / elapsed
+            print(f"{db.label} first run:  {summary} in {elapsed:.1f}s (load before: {load:.2f})")
+            print(f"  throughput {rate:,.0f} events/s wall clock (target on SQLite >= 20,000)")
+            print(
+                f"  throughput {summary['rated'] / cpu:,.0f} events per CPU second of the importer"
+            )
+            print(f"  peak RSS   {peak_kb / 1024:.0f} MB (target on SQLite <= 300 MB)")
+            elapsed2, _, again, _ = run_import(db.url, cdr, now)
+            print(f"{db.label} second run: {again} in {elapsed2:.1f}s")
+            charged = again["credit_charged_cents"]
+            print(f"  credit charged on the second run: {charged} cents (target 0)")
+            judged = db.backend == "sqlite"
+            record.figure(
+                db,
+                "CDR import, events/s",
+                rate,
+                "events/s",
+                target=(">=", 20_000) if judged else None,
+            )
+            record.figure(
+                db,
+                "CDR import, peak RSS",
+                peak_kb / 1024,
+                "MB",
+                target=("<=", 300) if judged else None,
+            )
+            record.figure(
+                db, "CDR import again, credit charged", charged, "cents", target=("<=", 0)
+            )
+            record.error(db, "CDR lines rejected", summary["rejected"])
+            record.error(
+                db,
+                "CDR events neither rated nor duplicates",
+                args.events - summary["rated"] - summary["duplicates"],
+            )
+            record.error(
+                db,
+                "events of the second run not seen as duplicates",
+                args.events - again["duplicates"],
+            )
 
 
 if __name__ == "__main__":

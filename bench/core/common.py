@@ -2,74 +2,35 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import text
-
+from bench.harness import ROOT
+from bench.saldo_api import add_line, load_catalog
 from saldo import migrate
-from saldo.catalog.service import load_catalog
 from saldo.config import Settings
 from saldo.db import make_engine, make_sessionmaker
-from saldo.kit.clock import ROME, FixedClock
+from saldo.kit.clock import ROME, Clock, FixedClock
 from saldo.kit.origin import CLI
-from saldo.lines.service import add_line
-from saldo.models import metadata
 from saldo.runtime import Runtime
 
-ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "bench" / "out"
 START = datetime(2026, 11, 26, 9, 0, tzinfo=ROME)
 PLANS = ("GIGA150", "SMART50", "BASE", "GIGA200")
 
 
-def fresh_runtime(url: str) -> Runtime:
-    """An empty, migrated database at ``url`` with the demo catalogue."""
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    if not url.startswith("sqlite"):
-        url = _bench_database(url)
+def fresh_runtime(url: str, clock: Clock | None = None) -> Runtime:
+    """The empty database at ``url`` (``harness.Database.url``) migrated, with the demo
+    catalogue; the runtime's clock is ``clock``, else fixed at ``START``."""
     engine = make_engine(url)
-    if not url.startswith("sqlite"):
-        with engine.begin() as conn:
-            names = ", ".join(t.name for t in metadata.sorted_tables)
-            conn.execute(text(f"DROP TABLE IF EXISTS {names}, alembic_version CASCADE"))
     migrate.upgrade(engine)
-    rt = Runtime(Settings(database_url=url), engine, make_sessionmaker(engine), FixedClock(START))
+    clock = clock or FixedClock(START)
+    rt = Runtime(Settings(database_url=url), engine, make_sessionmaker(engine), clock)
     with rt.transaction() as session:
         load_catalog(session, path=ROOT / "catalog" / "demo.toml", clock=rt.clock)
     return rt
-
-
-def _bench_database(url: str) -> str:
-    """A database of the benchmarks' own on the server of ``url`` (``saldo_bench``)."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url)
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'saldo_bench'")):
-            conn.execute(text("CREATE DATABASE saldo_bench"))
-    admin.dispose()
-    return base.set(database="saldo_bench").render_as_string(hide_password=False)
-
-
-def add_pg_option(parser: argparse.ArgumentParser) -> None:
-    """``--pg``: the PostgreSQL server to measure (``SALDO_BENCH_PG``, else the local one)."""
-    parser.add_argument(
-        "--pg",
-        default=os.environ.get(
-            "SALDO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        ),
-    )
 
 
 def msisdn(i: int) -> str:
@@ -99,24 +60,6 @@ def percentiles(samples: Sequence[float]) -> dict[str, float]:
     return {"p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000}
 
 
-def machine_speed(repeat: int = 7) -> str:
-    """How fast the shared machine runs Python just now: the CPU time of a fixed workload
-    (median of ``repeat``), to tell a slow phase of the machine from a slow build."""
-
-    def work() -> int:
-        counts: dict[int, int] = {}
-        for i in range(200_000):
-            counts[i & 1023] = counts.get(i & 1023, 0) + i * i % 7
-        return len(counts)
-
-    times = []
-    for _ in range(repeat):
-        started = time.process_time()
-        work()
-        times.append(time.process_time() - started)
-    return f"reference workload {statistics.median(times) * 1e3:.0f} ms of CPU (less is faster)"
-
-
 def postgres_cpu() -> float:
     """CPU seconds (user + system) spent so far by the processes of a PostgreSQL server on
     this machine, from /proc; 0 where there is none to see."""
@@ -143,10 +86,8 @@ def clone_lines(rt: Runtime, *, count: int, plans: Sequence[str] = PLANS) -> lis
     """
     from sqlalchemy import select
 
-    from saldo.balances.models import Bucket, LedgerEntry
-    from saldo.customers.models import Customer
+    from bench.saldo_api import Bucket, Customer, LedgerEntry, Line
     from saldo.db import table
-    from saldo.lines.models import Line
 
     templates = []
     for i, plan in enumerate(plans):

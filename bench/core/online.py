@@ -14,7 +14,7 @@ between the two runs of one round would otherwise be read as a difference of the
 Target on PostgreSQL at 8 clients: >= 50% of the raw limit and p95 <= 5 ms.
 
 Run: .venv/bin/python -m bench.core.online [--seconds 5] [--rounds 3] [--clients 8]
-[--lines 2000] [--only sqlite|postgresql]
+[--lines 2000] [--only sqlite|postgresql] [--pg URL] [--smoke]
 """
 
 from __future__ import annotations
@@ -28,17 +28,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from bench.core.common import (
-    OUT,
-    add_lines,
-    add_pg_option,
-    fresh_runtime,
-    machine_speed,
-    percentiles,
-    postgres_cpu,
-)
-from saldo.charging.online import charge_online
-from saldo.charging.schemas import UsageEvent
+from bench import harness
+from bench.core.common import add_lines, fresh_runtime, percentiles, postgres_cpu
+from bench.saldo_api import Bucket, UsageEvent, charge_online
 from saldo.config import Settings
 from saldo.kit.clock import FixedClock
 from saldo.runtime import build_runtime
@@ -86,6 +78,8 @@ class Measured(NamedTuple):
     """CPU seconds of the client process."""
     server: float | None
     """CPU seconds of the whole PostgreSQL server, watched by one client."""
+    errors: int = 0
+    """Events answered as replays: every event id is new, so each is a fault."""
 
 
 def _saldo_client(
@@ -93,17 +87,19 @@ def _saldo_client(
 ) -> Measured:
     rt = build_runtime(Settings(database_url=url), clock=FixedClock(now))
     rnd = random.Random(f"{round_}-{seed}")
+    replays = 0
 
     def one(n: int) -> None:
+        nonlocal replays
         msisdn = numbers[(n + seed * 251) % len(numbers)] if n < 0 else rnd.choice(numbers)
         event = UsageEvent(f"b{round_}-{seed}-{n}", msisdn, "sms", "national", now, 1)
-        charge_online(rt, event=event, now=now, sender="4155")
+        replays += charge_online(rt, event=event, now=now, sender="4155").replayed
 
     measured = _measured(
         seconds, one, warm_up=len(numbers), watch_server=seed == 0 and url.startswith("postgresql")
     )
     rt.engine.dispose()
-    return measured
+    return measured._replace(errors=replays)
 
 
 def _raw_client(
@@ -149,12 +145,12 @@ def _raw_client(
     return measured
 
 
-def _run(target: Any, args: list[tuple[Any, ...]]) -> list[Measured]:
-    """``target(*a)`` for each ``a`` in a process of its own, all measured in one window."""
+def _clients(count: int) -> Any:
+    """``count`` client processes, kept for every round of both peers on one database (the
+    barrier makes each call of a round run in a process of its own, all in one window)."""
     context = mp.get_context("spawn")
-    barrier = context.Barrier(len(args))
-    with context.Pool(len(args), initializer=_ready, initargs=(barrier,)) as pool:
-        return pool.starmap(target, args)
+    barrier = context.Barrier(count)
+    return context.Pool(count, initializer=_ready, initargs=(barrier,))
 
 
 class Figures(NamedTuple):
@@ -168,6 +164,7 @@ class Figures(NamedTuple):
     """Client CPU per transaction, ms."""
     server: float | None
     """PostgreSQL server CPU per transaction, ms."""
+    errors: int
 
 
 def _figures(seconds: float, results: list[Measured]) -> Figures:
@@ -181,6 +178,7 @@ def _figures(seconds: float, results: list[Measured]) -> Figures:
         q["p99"],
         sum(r.cpu for r in results) / len(samples) * 1e3,
         server[0] if server else None,
+        sum(r.errors for r in results),
     )
 
 
@@ -192,68 +190,78 @@ def _print(name: str, f: Figures) -> None:
     )
 
 
-def _verdict(raws: list[Figures], ours: list[Figures], *, judged: bool) -> None:
-    """Medians over the rounds; ``judged``: next to the targets (PostgreSQL's)."""
+def _verdict(
+    record: harness.Record, db: harness.Database, raws: list[Figures], ours: list[Figures]
+) -> None:
+    """Medians over the rounds, next to the targets (PostgreSQL's: SQLite has none)."""
     ratio = statistics.median(o.rate / r.rate for r, o in zip(raws, ours, strict=True))
     p95 = statistics.median(o.p95 for o in ours)
     raw_p95 = statistics.median(r.p95 for r in raws)
-    if not judged:
-        print(
-            f"  median of {len(ours)} rounds: {ratio:.0%} of the raw limit; p95 {p95:.2f} ms;"
-            f" the raw peer's own p95 {raw_p95:.2f} ms"
-        )
-        return
+    judged = db.backend == "postgresql"
     print(
-        f"  median of {len(ours)} rounds: {ratio:.0%} of the raw limit (target >= 50%:"
-        f" {'met' if ratio >= 0.5 else 'missed'}); p95 {p95:.2f} ms (target <= 5 ms:"
-        f" {'met' if p95 <= 5 else 'missed'}); the raw peer's own p95 {raw_p95:.2f} ms"
+        f"  median of {len(ours)} rounds: {ratio:.0%} of the raw limit"
+        + (f" (target >= 50%: {'met' if ratio >= 0.5 else 'missed'})" if judged else "")
+        + f"; p95 {p95:.2f} ms"
+        + (f" (target <= 5 ms: {'met' if p95 <= 5 else 'missed'})" if judged else "")
+        + f"; the raw peer's own p95 {raw_p95:.2f} ms"
     )
-    if raw_p95 > 5:
+    if judged and raw_p95 > 5:
         print("  the raw peer itself misses 5 ms: the machine is in a slow phase")
+    record.figure(
+        db,
+        "charge_online, share of the raw limit (tx/s)",
+        ratio * 100,
+        "%",
+        target=(">=", 50) if judged else None,
+        peer=("raw peer", statistics.median(r.rate for r in raws), "tx/s"),
+    )
+    record.figure(
+        db,
+        "charge_online p95",
+        p95,
+        "ms",
+        target=("<=", 5) if judged else None,
+        peer=("raw peer", raw_p95, "ms"),
+    )
+    record.error(db, "charge_online answered a new event as a replay", sum(o.errors for o in ours))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--lines", type=int, default=2000)
-    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
-    add_pg_option(parser)
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    args = harness.parse(parser, smoke={"seconds": 1, "rounds": 1, "clients": 2, "lines": 40})
     print(
         f"online charging, {args.clients} client processes, {args.lines} lines,"
-        f" {args.rounds} rounds of {args.seconds:.0f} s per peer"
+        f" {args.rounds} rounds of {args.seconds:g} s per peer"
     )
-    for name, url in (("sqlite", f"sqlite:///{OUT / 'bench-online.db'}"), ("postgresql", args.pg)):
-        if args.only not in (None, name):
-            continue
-        rt = fresh_runtime(url)
-        numbers = add_lines(rt, args.lines, credit_cents=15000)
-        url = rt.settings.database_url
-        with rt.transaction() as session:
-            from sqlalchemy import select
+    with harness.Record("core.online", args) as record:
+        for db in record.databases():
+            rt = fresh_runtime(db.url)
+            numbers = add_lines(rt, args.lines, credit_cents=15000)
+            with rt.transaction() as session:
+                from sqlalchemy import select
 
-            from saldo.balances.models import Bucket
-
-            wallets = list(session.scalars(select(Bucket.id).where(Bucket.service == "credit")))
-        now = rt.clock.now()
-        rt.engine.dispose()
-        print(f"{name}: machine {machine_speed()}")
-        raws: list[Figures] = []
-        ours: list[Figures] = []
-        for n in range(args.rounds):
-            # the peers take turns, so that a change of the machine's speed hits both
-            raw_args = [(url, wallets, args.seconds, i, n, now) for i in range(args.clients)]
-            raws.append(_figures(args.seconds, _run(_raw_client, raw_args)))
-            our_args = [(url, numbers, args.seconds, i, n, now) for i in range(args.clients)]
-            ours.append(_figures(args.seconds, _run(_saldo_client, our_args)))
-            print(f" round {n + 1}, {datetime.now():%H:%M:%S}:")
-            _print("raw debit + ledger insert", raws[-1])
-            _print("saldo charge_online", ours[-1])
-            print(f"  ratio {ours[-1].rate / raws[-1].rate:.0%}")
-        _verdict(raws, ours, judged=name == "postgresql")
+                wallets = list(session.scalars(select(Bucket.id).where(Bucket.service == "credit")))
+            now = rt.clock.now()
+            rt.engine.dispose()
+            print(f"{db.label}: machine {harness.machine()}")
+            raws: list[Figures] = []
+            ours: list[Figures] = []
+            with _clients(args.clients) as pool:
+                for n in range(args.rounds):
+                    # the peers take turns, so that a change of the machine's speed hits both
+                    raw = [(db.url, wallets, args.seconds, i, n, now) for i in range(args.clients)]
+                    raws.append(_figures(args.seconds, pool.starmap(_raw_client, raw)))
+                    our = [(db.url, numbers, args.seconds, i, n, now) for i in range(args.clients)]
+                    ours.append(_figures(args.seconds, pool.starmap(_saldo_client, our)))
+                    print(f" round {n + 1}, {datetime.now():%H:%M:%S}:")
+                    _print("raw debit + ledger insert", raws[-1])
+                    _print("saldo charge_online", ours[-1])
+                    print(f"  ratio {ours[-1].rate / raws[-1].rate:.0%}")
+            _verdict(record, db, raws, ours)
 
 
 if __name__ == "__main__":

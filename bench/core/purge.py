@@ -5,7 +5,7 @@ Rows are written in bulk, all past retention, then one ``worker.purge`` deletes 
 batches (each a transaction). No target: the figure tells an operator what the first pass
 costs on a table of this size.
 
-Run: .venv/bin/python -m bench.core.purge [--rows 1000000]
+Run: .venv/bin/python -m bench.core.purge [--rows 1000000] [--only …] [--smoke]
 """
 
 from __future__ import annotations
@@ -16,46 +16,49 @@ from datetime import timedelta
 
 from sqlalchemy import insert
 
-from bench.core.common import OUT, add_pg_option, fresh_runtime, machine_speed
-from saldo.channels.sms.models import SmsInbound
+from bench import harness
+from bench.core.common import fresh_runtime
+from bench.saldo_api import SmsInbound, purge
 from saldo.db import table
-from saldo.worker import purge
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    add_pg_option(parser)
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    args = harness.parse(parser, smoke={"rows": 5_000})
     inbound = table(SmsInbound)
-    for name, url in (("sqlite", f"sqlite:///{OUT / 'bench-purge.db'}"), ("postgresql", args.pg)):
-        rt = fresh_runtime(url)
-        now = rt.clock.now()
-        for start in range(0, args.rows, 10_000):
-            rows = [
-                {
-                    "ref": f"smpp:{n}",
-                    "sender": "+393471234567",
-                    "recipient": "4155",
-                    "text": "SALDO",
-                    "command": "summary",
-                    "outcome": "replied",
-                    "received_at": now,
-                }
-                for n in range(start, min(start + 10_000, args.rows))
-            ]
-            with rt.transaction() as session:
-                session.execute(insert(inbound), rows)
-        later = now + timedelta(days=rt.settings.retention_days, seconds=1)
-        started = time.perf_counter()
-        deleted = purge(rt, now=later)
-        elapsed = time.perf_counter() - started
-        print(
-            f"{name}: purged {deleted:,} SMS received in {elapsed:.1f} s ="
-            f" {deleted / elapsed:,.0f} rows/s; machine {machine_speed()}"
-        )
-        rt.engine.dispose()
+    with harness.Record("core.purge", args) as record:
+        for db in record.databases():
+            rt = fresh_runtime(db.url)
+            now = rt.clock.now()
+            for start in range(0, args.rows, 10_000):
+                rows = [
+                    {
+                        "ref": f"smpp:{n}",
+                        "sender": "+393471234567",
+                        "recipient": "4155",
+                        "text": "SALDO",
+                        "command": "summary",
+                        "outcome": "replied",
+                        "received_at": now,
+                    }
+                    for n in range(start, min(start + 10_000, args.rows))
+                ]
+                with rt.transaction() as session:
+                    session.execute(insert(inbound), rows)
+            later = now + timedelta(days=rt.settings.retention_days, seconds=1)
+            started = time.perf_counter()
+            deleted = purge(rt, now=later)
+            elapsed = time.perf_counter() - started
+            print(
+                f"{db.label}: purged {deleted:,} SMS received in {elapsed:.1f} s ="
+                f" {deleted / elapsed:,.0f} rows/s; machine {harness.machine()}"
+            )
+            record.figure(db, "purge of a backlog, rows/s", deleted / elapsed, "rows/s")
+            record.error(
+                db, "rows past retention left (or too many deleted)", abs(args.rows - deleted)
+            )
+            rt.engine.dispose()
 
 
 if __name__ == "__main__":

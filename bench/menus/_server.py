@@ -17,7 +17,7 @@ import uvicorn
 from pydantic import SecretStr
 
 from bench.core.common import START
-from saldo.channels.http.app import create_app
+from bench.saldo_api import create_app
 from saldo.config import GatewaySettings, Settings, TwilioSettings
 from saldo.db import make_engine, make_sessionmaker
 from saldo.kit.clock import FixedClock

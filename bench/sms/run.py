@@ -5,8 +5,10 @@ deliver_sm "SALDO" from many customers at a fixed rate and times each until the 
 carrying its reply arrives; ``saldo smpp`` binds to it and answers through the outbox; this
 script only prepares the database and reads the figures.
 
-    python -m bench.sms.run                       # SQLite in a temporary directory
-    python -m bench.sms.run --database-url postgresql+psycopg://postgres@127.0.0.1:5432/x
+    python -m bench.sms.run [--seconds 10] [--rounds 3] [--processes 1] [--only …] [--smoke]
+
+SQLite, and PostgreSQL when it answers (``bench.harness``); ``saldo smpp`` is given the URL
+of the database this benchmark prepared.
 
 Targets (2-core machine): p95 <= 50 ms at 200 MO/s; >= 500 MO/s sustained.
 """
@@ -26,58 +28,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from tests.channels.sms.support import SmscPeer
-
-from saldo import migrate
-from saldo.catalog.service import load_catalog
-from saldo.config import Settings
-from saldo.db import make_engine, make_sessionmaker
+from bench import harness
+from bench.core.common import clone_lines, fresh_runtime
+from bench.saldo_api import SmscPeer
 from saldo.kit.clock import SystemClock
-from saldo.kit.origin import CLI
-from saldo.lines.service import add_line
-from saldo.runtime import Runtime
-
-ROOT = Path(__file__).resolve().parents[2]
-PLANS = ("GIGA150", "SMART50", "GIGA200", "BASE")
 
 
 def prepare(url: str, lines: int) -> list[str]:
-    """A fresh, migrated database with the demo catalogue and ``lines`` customers."""
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    migrate.upgrade(engine)
-    rt = Runtime(Settings(database_url=url), engine, make_sessionmaker(engine), SystemClock())
-    with rt.transaction() as session:
-        load_catalog(session, path=ROOT / "catalog" / "demo.toml", clock=rt.clock)
-    numbers = [f"+39347{5000000 + i:07d}" for i in range(lines)]
-    for start in range(0, lines, 500):
-        with rt.transaction() as session:
-            for i, number in enumerate(numbers[start : start + 500], start=start):
-                add_line(
-                    session,
-                    msisdn=number,
-                    plan_code=PLANS[i % len(PLANS)],
-                    credit_cents=2000,
-                    clock=rt.clock,
-                    origin=CLI,
-                )
-    engine.dispose()
+    """The empty database at ``url`` with the demo catalogue and ``lines`` customers, on the
+    system's clock (``saldo smpp`` runs on it); their numbers as the SMSC writes them."""
+    rt = fresh_runtime(url, SystemClock())
+    numbers = clone_lines(rt, count=lines)
+    rt.engine.dispose()
     return [n.removeprefix("+") for n in numbers]
-
-
-def bench_database(url: str) -> str:
-    """``saldo_bench_sms`` on the PostgreSQL server of ``url``."""
-    base = make_url(url)
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'saldo_bench_sms'")):
-            conn.execute(text("CREATE DATABASE saldo_bench_sms"))
-    admin.dispose()
-    return base.set(database="saldo_bench_sms").render_as_string(hide_password=False)
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -111,7 +74,7 @@ class Phase:
 
 
 async def load(
-    peer: SmscPeer, pids: list[int], name: str, numbers: list[str], rate: float, seconds: float
+    peer: Any, pids: list[int], name: str, numbers: list[str], rate: float, seconds: float
 ) -> Phase:
     count = int(rate * seconds)
     cpu = cpu_seconds(pids)
@@ -172,11 +135,12 @@ def median_of(rounds: list[Phase]) -> dict[str, float]:
 
 
 def report(
-    phases: dict[str, list[Phase]], backend: str, processes: int, loads: list[float]
-) -> None:
+    record: harness.Record, db: harness.Database, phases: dict[str, list[Phase]], processes: int,
+    loads: list[float],
+) -> None:  # fmt: skip
     rounds = len(next(iter(phases.values())))
     print(
-        f"\nSMS channel: MO 'SALDO' -> reply over SMPP ({backend}, {processes} x saldo smpp), "
+        f"\nSMS channel: MO 'SALDO' -> reply over SMPP ({db.label}, {processes} x saldo smpp), "
         f"{os.cpu_count()} cores; medians of {rounds} round(s); machine load average "
         f"{min(loads):.1f}-{max(loads):.1f} during the run"
     )
@@ -191,10 +155,9 @@ def report(
             f"{f['per_second']:>10.0f}{f['p50']:>9.1f}{f['p95']:>9.1f}{f['p99']:>9.1f}"
             f"{f['cpu']:>11.2f}"
         )
-    at200 = figures.get("at-200")
-    if at200:
-        verdict = "met" if at200["p95"] <= 50 else "MISSED"
-        print(f"target p95 <= 50 ms at 200 MO/s: {at200['p95']:.1f} ms ({verdict})")
+    at200 = figures["at-200"]
+    verdict = "met" if at200["p95"] <= 50 else "MISSED"
+    print(f"target p95 <= 50 ms at 200 MO/s: {at200['p95']:.1f} ms ({verdict})")
     best = max(f["per_second"] for f in figures.values())
     verdict = "met" if best >= 500 else "MISSED"
     print(f"target >= 500 MO/s sustained: {best:.0f}/s ({verdict})")
@@ -203,27 +166,31 @@ def report(
         f"CPU of saldo smpp per answered MO (all processes): {cheapest:.2f} ms at best, "
         f"that is {1000 / cheapest:.0f} MO/s for each core given to it"
     )
+    record.figure(db, "SALDO by SMS at 200 MO/s, reply p95", at200["p95"], "ms", target=("<=", 50))
+    record.figure(db, "SALDO by SMS, replies/s sustained", best, "MO/s", target=(">=", 500))
+    record.figure(db, "SALDO by SMS, CPU of saldo smpp", cheapest, "ms/MO")
+    unanswered = sum(r.sent - r.replies for rounds_ in phases.values() for r in rounds_)
+    record.error(db, "MOs never answered", unanswered)
 
 
-async def run(args: argparse.Namespace) -> None:
+async def run(record: harness.Record, db: harness.Database, args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="saldo-bench-sms-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    if not url.startswith("sqlite"):
-        url = bench_database(url)
     t0 = time.monotonic()
-    numbers = prepare(url, args.lines)
-    print(f"{args.lines} lines ready in {time.monotonic() - t0:.1f} s ({url.split(':')[0]})")
+    numbers = prepare(db.url, args.lines)
+    print(f"{args.lines} lines ready in {time.monotonic() - t0:.1f} s ({db.label})")
     peer = await SmscPeer.start()
     saldos = [
-        start_saldo(url, peer.port, workdir / f"saldo-smpp-{i}.log") for i in range(args.processes)
+        start_saldo(db.url, peer.port, workdir / f"saldo-smpp-{i}.log")
+        for i in range(args.processes)
     ]
     pids = [p.pid for p in saldos]
     phases: dict[str, list[Phase]] = {}
     loads = [os.getloadavg()[0]]
+    pause = min(2.0, args.seconds)  # lets a backlog drain before the next phase
     try:
         for _ in saldos:
-            await peer.expect("bound", timeout=30)
-        await load(peer, pids, "warm-up", numbers, 100, 2)
+            await peer.expect("bound", timeout=60)
+        await load(peer, pids, "warm-up", numbers, 100, pause)
         for round_no in range(args.rounds):
             plan = [("at-200", 200.0)] + [(f"at-{r:g}", r) for r in args.sustained]
             for name, rate in plan:
@@ -233,9 +200,8 @@ async def run(args: argparse.Namespace) -> None:
                     await load(peer, pids, name, turn, rate, args.seconds)
                 )
                 loads.append(os.getloadavg()[0])
-                await asyncio.sleep(2)  # let a backlog drain before the next phase
-        backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
-        report(phases, backend, args.processes, loads)
+                await asyncio.sleep(pause)
+        report(record, db, phases, args.processes, loads)
     finally:
         for saldo in saldos:
             saldo.send_signal(signal.SIGTERM)
@@ -251,13 +217,15 @@ async def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("SALDO_BENCH_DATABASE_URL"))
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--sustained", type=float, nargs="*", default=[500.0, 700.0])
     parser.add_argument("--processes", type=int, default=1, help="saldo smpp processes (binds)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; medians are reported")
-    asyncio.run(run(parser.parse_args()))
+    args = harness.parse(parser, smoke={"lines": 40, "seconds": 1.0, "sustained": [], "rounds": 1})
+    with harness.Record("sms.run", args) as record:
+        for db in record.databases():
+            asyncio.run(run(record, db, args))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from typing import Any
 import uvicorn
 from fastapi.responses import Response
 
-from saldo.channels.http.app import create_app
+from bench.saldo_api import create_app
 from saldo.config import Settings
 from saldo.db import make_engine, make_sessionmaker
 from saldo.kit.clock import FixedClock

@@ -8,48 +8,34 @@
 
 The server is ``saldo``'s real app under uvicorn in a process of its own; the load comes from
 another process through a minimal keep-alive HTTP/1.1 client, so that the client costs little
-next to the server. SQLite always; PostgreSQL too when ``SALDO_BENCH_DATABASE_URL`` (or
-``SALDO_TEST_DATABASE_URL``) is set. ``SALDO_BENCH_SECONDS`` sets each run's length (10).
+next to the server. SQLite, and PostgreSQL when it answers (``bench.harness``); the server
+process is given the URL of the database this benchmark prepared.
 
-    .venv/bin/python -m bench.web.app_load
+    .venv/bin/python -m bench.web.app_load [--seconds 12] [--rounds 4] [--users 20]
+    [--only sqlite|postgresql] [--pg URL] [--smoke]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import os
 import re
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
-from saldo import migrate
-from saldo.catalog.service import load_catalog
-from saldo.charging.schemas import UsageEvent
-from saldo.charging.service import charge_usage
-from saldo.config import Settings
-from saldo.db import make_engine, make_sessionmaker
-from saldo.identity.service import open_session
-from saldo.kit.clock import FixedClock, parse_instant
+from bench import harness
+from bench.core.common import START, fresh_runtime
+from bench.harness import ROOT
+from bench.saldo_api import Line, UsageEvent, add_line, add_option, charge_usage, open_session
 from saldo.kit.origin import CLI
 from saldo.kit.quantities import MB
-from saldo.lines.models import Line
-from saldo.lines.service import add_line, add_option
-from saldo.runtime import Runtime
 
-ROOT = Path(__file__).resolve().parents[2]
-NOW = "2026-11-26T09:00:00+01:00"
-USERS = 20
-SECONDS = float(os.environ.get("SALDO_BENCH_SECONDS", "12"))
-ROUNDS = 4
 WARMUP = 0.5
 
 
@@ -60,16 +46,14 @@ class User:
     cookie: str
 
 
-def prepare(url: str) -> list[User]:
-    """A fresh database with 20 customers, each with usage, an option, and signed in twice."""
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    clock = FixedClock(parse_instant(NOW))
-    rt = Runtime(Settings(database_url=url), engine, make_sessionmaker(engine), clock)
+def prepare(url: str, count: int) -> list[User]:
+    """The empty database at ``url`` with ``count`` customers, each with usage, an option, and
+    signed in twice."""
+    rt = fresh_runtime(url)
+    clock = rt.clock
     users = []
     with rt.transaction() as session:
-        load_catalog(session, path=ROOT / "catalog" / "demo.toml", clock=clock)
-        for n in range(USERS):
+        for n in range(count):
             msisdn = f"+39347{5_000_000 + n:07d}"
             add_line(
                 session,
@@ -100,7 +84,7 @@ def prepare(url: str) -> list[User]:
                 session, line_id=line_id, kind="browser", now=clock.now(), lifetime=life
             )
             users.append(User(msisdn, token, cookie))
-    engine.dispose()
+    rt.engine.dispose()
     return users
 
 
@@ -113,10 +97,10 @@ def _free_port() -> int:
 def start_server(url: str) -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.web._server", url, str(port), NOW], cwd=ROOT
+        [sys.executable, "-m", "bench.web._server", url, str(port), START.isoformat()], cwd=ROOT
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return process, port
@@ -185,13 +169,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
-async def load(port: int, name: str, requests: list[bytes]) -> Result:
-    """``USERS`` users, each on its own connection, asking again as soon as answered."""
+async def load(port: int, name: str, requests: list[bytes], seconds: float) -> Result:
+    """One user per request, each on its own connection, asking again as soon as answered."""
     result = Result(name)
     connections = [await Connection.open(port) for _ in requests]
     start = time.perf_counter()
     measure_from = start + WARMUP
-    stop = measure_from + SECONDS / ROUNDS
+    stop = measure_from + seconds
 
     async def user(conn: Connection, raw: bytes) -> None:
         while (now := time.perf_counter()) < stop:
@@ -228,12 +212,12 @@ async def page_weight(port: int, cookie: str) -> tuple[int, list[tuple[str, int]
     return sum(size for _, size in parts), parts
 
 
-def run(label: str, url: str) -> None:
-    users = prepare(url)
-    process, port = start_server(url)
+def run(record: harness.Record, db: harness.Database, args: argparse.Namespace) -> None:
+    users = prepare(db.url, args.users)
+    process, port = start_server(db.url)
     try:
         scenarios = {
-            "bare FastAPI endpoint": [request("/bench/bare", "Accept: */*")] * USERS,
+            "bare FastAPI endpoint": [request("/bench/bare", "Accept: */*")] * len(users),
             "GET /api/v1/me/balance": [
                 request("/api/v1/me/balance", f"Authorization: Bearer {u.token}") for u in users
             ],
@@ -241,17 +225,23 @@ def run(label: str, url: str) -> None:
         }
         # interleaved rounds: the shared machine's noise falls on every scenario alike
         results = {name: Result(name) for name in scenarios}
-        for _ in range(ROUNDS):
+        for _ in range(args.rounds):
             for name, reqs in scenarios.items():
-                results[name].add(asyncio.run(load(port, name, reqs)))
+                results[name].add(asyncio.run(load(port, name, reqs, args.seconds / args.rounds)))
         weight, parts = asyncio.run(page_weight(port, users[0].cookie))
     finally:
         process.terminate()
         process.wait(timeout=20)
-    load_avg = os.getloadavg()[0]
+    report(record, db, args, results, weight, parts)
+
+
+def report(
+    record: harness.Record, db: harness.Database, args: argparse.Namespace,
+    results: dict[str, Result], weight: int, parts: list[tuple[str, int]],
+) -> None:  # fmt: skip
     print(
-        f"\n[{label}] {USERS} concurrent users, {SECONDS:.0f} s each in {ROUNDS} interleaved "
-        f"rounds, one uvicorn process; load average {load_avg:.1f} on {os.cpu_count()} cores"
+        f"\n[{db.label}] {args.users} concurrent users, {args.seconds:g} s each in"
+        f" {args.rounds} interleaved rounds, one uvicorn process; {harness.machine()}"
     )
     print(f"{'':26} {'req/s':>8} {'server p50':>11} {'server p95':>11} {'client p95':>11} errors")
     for r in results.values():
@@ -259,6 +249,7 @@ def run(label: str, url: str) -> None:
             f"{r.name:26} {r.throughput:8.0f} {pct(r.server_ms, 50):9.1f}ms "
             f"{pct(r.server_ms, 95):9.1f}ms {pct(r.client_ms, 95):9.1f}ms {r.errors:6d}"
         )
+        record.error(db, f"{r.name}: answers other than 200", r.errors)
     bare = results["bare FastAPI endpoint"].throughput
     balance = results["GET /api/v1/me/balance"]
     dashboard = results["GET / (dashboard)"]
@@ -269,37 +260,37 @@ def run(label: str, url: str) -> None:
             f"  {r.name}: server p95 {p95:.1f} ms (target ≤ 50 ms) {verdict}; "
             f"seen by the client p95 {pct(r.client_ms, 95):.1f} ms"
         )
+        record.figure(db, f"{r.name.split(' (')[0]}, server p95", p95, "ms", target=("<=", 50))
     share = balance.throughput / bare * 100 if bare else 0.0
     print(
         f"  balance API throughput: {share:.0f}% of the bare endpoint "
         f"(target ≥ 50%) {'ok' if share >= 50 else 'MISSED'}"
+    )
+    record.figure(
+        db,
+        "GET /api/v1/me/balance, share of a bare endpoint (req/s)",
+        share,
+        "%",
+        target=(">=", 50),
+        peer=("bare endpoint", bare, "req/s"),
     )
     detail = ", ".join(f"{path} {size / 1024:.1f}" for path, size in parts)
     print(
         f"  dashboard page weight: {weight / 1024:.1f} KB (target ≤ 150 KB) "
         f"{'ok' if weight <= 150 * 1024 else 'MISSED'} [{detail}]"
     )
-
-
-def _postgres(url: str) -> str:
-    """A database of this benchmark's own on that server, emptied."""
-    base = make_url(url)
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS saldo_bench_web WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE saldo_bench_web"))
-    admin.dispose()
-    return base.set(database="saldo_bench_web").render_as_string(hide_password=False)
+    record.figure(db, "dashboard page weight", weight / 1024, "KB", target=("<=", 150))
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite:///{tmp}/bench-web.db")
-    pg = os.environ.get("SALDO_BENCH_DATABASE_URL") or os.environ.get("SALDO_TEST_DATABASE_URL")
-    if pg:
-        run("PostgreSQL", _postgres(pg))
-    else:
-        print("\n(PostgreSQL skipped: set SALDO_BENCH_DATABASE_URL to measure it too)")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=12, help="each scenario, all rounds")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--users", type=int, default=20)
+    args = harness.parse(parser, smoke={"seconds": 1, "rounds": 1, "users": 4})
+    with harness.Record("web.app_load", args) as record:
+        for db in record.databases():
+            run(record, db, args)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,6 @@ import json
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
-from saldo.kit.validators import is_digits
-
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -88,7 +86,7 @@ class BodyLimit:
         limit = self.limit_for(scope.get("path", ""))
         declared = _header(scope, b"content-length")
         if declared is not None and (
-            not is_digits(declared) or len(declared) > 18 or int(declared) > limit
+            not declared.isdigit() or len(declared) > 18 or int(declared) > limit
         ):
             await _too_large(scope, send, limit)
             return
