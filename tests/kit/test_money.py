@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from saldo.kit.errors import InvalidInput
-from saldo.kit.money import format_eur_plain, parse_eur, round_cents
+from saldo.kit.money import MAX_CENTS, format_eur_plain, parse_eur, round_cents
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,6 @@ def test_a_per_second_price_sums_before_it_rounds(seconds: int) -> None:
         ("3,50 €", 350),
         ("€12.34", 1234),
         (" 7 ", 700),
-        ("-1.50", -150),
         (5, 500),
         (Decimal("2.30"), 230),
     ],
@@ -69,7 +68,7 @@ def test_amounts_parse_to_exact_cents(text: str | int | Decimal, cents: int) -> 
 
 
 @pytest.mark.parametrize(
-    "text", ["", "abc", "9.999", "0,001", "1.234,5", "NaN", "Infinity", "1e400"]
+    "text", ["", "abc", "9.999", "0,001", "1.234,5", "NaN", "Infinity", "1e400", "-1.50", "+5"]
 )
 def test_an_amount_that_is_not_whole_cents_is_refused(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
@@ -77,6 +76,6 @@ def test_an_amount_that_is_not_whole_cents_is_refused(text: str) -> None:
     assert caught.value.message_en.startswith("fee: invalid amount")
 
 
-@given(st.integers(-(10**12), 10**12))
+@given(st.integers(0, MAX_CENTS))
 def test_a_plain_amount_parses_back_to_its_cents(cents: int) -> None:
     assert parse_eur(format_eur_plain(cents)) == cents

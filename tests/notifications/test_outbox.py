@@ -47,8 +47,7 @@ def _messages(rt: Runtime) -> list[OutboxMessage]:
 
 def test_a_dedup_key_queues_a_message_once(rt: Runtime) -> None:
     assert _queue(rt, ME, "first", dedup_key="renewal:1")
-    # the second is not stored (its answer is True on PostgreSQL, False on SQLite: see #14 notes)
-    _queue(rt, ME, "second", dedup_key="renewal:1")
+    assert not _queue(rt, ME, "second", dedup_key="renewal:1")
     assert _queue(rt, ME, "no key")
     assert _queue(rt, ME, "no key")
     assert [m.body for m in _messages(rt)] == ["first", "no key", "no key"]

@@ -6,6 +6,7 @@ the business area, the care console and OAuth clients. ``identity.service`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -32,6 +33,7 @@ class SignIn(Protocol):
         code: str,
         now: datetime,
         secret: str,
+        previous_secrets: Sequence[str] = (),
         client: str | None = None,
         limits: SignInLimits | None = None,
     ) -> CodeCheck: ...

@@ -123,12 +123,14 @@ def check_code(
     code: str,
     now: datetime,
     secret: str,
+    previous_secrets: Sequence[str] = (),
     client: str | None = None,
     limits: SignInLimits | None = None,
 ) -> CodeCheck:
     """Try ``code`` against the number's current code: one wrong try counted per call, and
     one wrong code counted against ``client``'s address when ``limits`` are given (refused
-    with ``TooManySignIns`` when the address has tried too many)."""
+    with ``TooManySignIns`` when the address has tried too many). A code sent before the key
+    was rotated still matches under one of ``previous_secrets``."""
     e164 = normalize_msisdn(msisdn)
     code = code.strip().replace(" ", "")
     if len(code) != CODE_DIGITS or not is_digits(code):
@@ -137,13 +139,15 @@ def check_code(
         )
     if client is not None and limits is not None:
         admit_code_check(session, client=client, now=now, limits=limits).raise_if_refused()
-    result = _try_code(session, e164, code, now, secret)
+    result = _try_code(session, e164, code, now, (secret, *previous_secrets))
     if result.outcome != "ok" and client is not None and limits is not None:
         count_wrong_code(session, client=client, now=now, limits=limits)
     return result
 
 
-def _try_code(session: Session, e164: str, code: str, now: datetime, secret: str) -> CodeCheck:
+def _try_code(
+    session: Session, e164: str, code: str, now: datetime, secrets_: Sequence[str]
+) -> CodeCheck:
     row = repo.current_code(session, e164, now)
     if row is None:
         return CodeCheck(e164, None, "missing")
@@ -151,7 +155,9 @@ def _try_code(session: Session, e164: str, code: str, now: datetime, secret: str
         return CodeCheck(e164, None, "burned")
     if not repo.count_try(session, row.id, MAX_WRONG_TRIES):
         return CodeCheck(e164, None, "burned")
-    matches = hmac.compare_digest(_code_hash(secret, e164, code), row.code_hash)
+    # every key is tried, so the time does not tell which one matched
+    hits = [hmac.compare_digest(_code_hash(k, e164, code), row.code_hash) for k in secrets_]
+    matches = any(hits)
     line_id = repo.active_line_id(session, e164)
     if matches and line_id is not None:
         repo.mark_code(session, row.id, "used")

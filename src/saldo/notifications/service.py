@@ -60,10 +60,13 @@ def enqueue(
     else:
         row = select(*(bindparam(c, type_=outbox_t.c[c].type) for c in _ENQUEUE_COLUMNS))
         stmt = insert(outbox_t).from_select(_ENQUEUE_COLUMNS, row.where(when))
+        stmt = stmt.returning(outbox_t.c.id)
     result = session.execute(stmt, values)
     if dedup_key is None and when is None:
         return True
-    return bool(getattr(result, "rowcount", 0))
+    # the id of the row written, or none: ``rowcount`` cannot say, as PostgreSQL's driver
+    # reports -1 for an insert that returns rows
+    return result.first() is not None
 
 
 @cache
@@ -73,7 +76,11 @@ def _enqueue_stmt(dialect: str, dedup: bool) -> Any:
     if not dedup:
         return insert(outbox_t).values(values)
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(outbox_t)
-    return stmt.values(values).on_conflict_do_nothing(index_elements=["dedup_key"])
+    return (
+        stmt.values(values)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(outbox_t.c.id)
+    )
 
 
 _ENQUEUE_COLUMNS = (

@@ -68,6 +68,7 @@ def issue_token(body: TokenRequest, request: Request, rt: RuntimeDep) -> Token:
             code=body.otp,
             now=rt.clock.now(),
             secret=web.secret_key.get_secret_value(),
+            previous_secrets=[k.get_secret_value() for k in web.previous_secret_keys],
             client=request_client(request, web.trusted_proxies),
             limits=identity.SignInLimits.of(web),
         )

@@ -184,6 +184,7 @@ def login_check(
                 code=otp[:20],
                 now=rt.clock.now(),
                 secret=settings.web.secret_key.get_secret_value(),
+                previous_secrets=[k.get_secret_value() for k in settings.web.previous_secret_keys],
                 client=request_client(request, settings.web.trusted_proxies),
                 limits=identity.SignInLimits.of(settings.web),
             )
