@@ -1,7 +1,7 @@
 """billable_charge: what a postpaid line owes (fees, option fees, out-of-bundle usage)
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 
 from __future__ import annotations

@@ -2,12 +2,11 @@
 name and the values the catalogue gives its plans
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
@@ -16,23 +15,15 @@ branch_labels = None
 depends_on = None
 
 
+# RENAME COLUMN in place (PostgreSQL; SQLite 3.25+): a batch copy of the table would drop
+# it, which the lines' foreign keys to their customer forbid on a database with customers
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("customer") as batch_op:
-        batch_op.alter_column(
-            "kind",
-            new_column_name="segment",
-            existing_type=sa.String(length=16),
-            existing_nullable=False,
-        )
+    op.execute("ALTER TABLE customer RENAME COLUMN kind TO segment")
     op.execute("UPDATE customer SET segment = 'consumer' WHERE segment = 'private'")
 
 
 def downgrade() -> None:
     op.execute("UPDATE customer SET segment = 'private' WHERE segment = 'consumer'")
-    with op.batch_alter_table("customer") as batch_op:
-        batch_op.alter_column(
-            "segment",
-            new_column_name="kind",
-            existing_type=sa.String(length=16),
-            existing_nullable=False,
-        )
+    op.execute("ALTER TABLE customer RENAME COLUMN segment TO kind")

@@ -1,7 +1,7 @@
 """catalog_version.active: the live version is chosen, no longer always the newest
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("catalog_version") as batch:
-        batch.add_column(
-            sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # ALTER TABLE … ADD COLUMN in place: a batch copy of the table would drop it, which the
+    # lines' foreign keys to their catalogue version forbid on a database with lines
+    op.add_column(
+        "catalog_version",
+        sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.execute(
         "UPDATE catalog_version SET active = TRUE WHERE id = (SELECT MAX(id) FROM catalog_version)"
     )
@@ -35,5 +37,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ux_catalog_version_active", table_name="catalog_version")
-    with op.batch_alter_table("catalog_version") as batch:
-        batch.drop_column("active")
+    # in place too (SQLite 3.35+)
+    op.drop_column("catalog_version", "active")
