@@ -13,7 +13,8 @@ Commands: {"op": "mo", "ref": 7, "from": "39347…", "to": "4155", "text": "SALD
 (or "hex" instead of "text", plus "esm_class", "data_coding", "ton", "tlvs": [[tag, hex]]);
 {"op": "dlr", "id": "M1", "stat": "DELIVRD", "from": …, "to": …};
 {"op": "mode", "accept": "accept" | "hold" | "reject", "dlr": "" | "DELIVRD" | "UNDELIV"};
-{"op": "release"} (accept the submit_sm held so far); {"op": "load", …} (see ``_load``).
+{"op": "release"} (accept the submit_sm held so far); {"op": "load", …} (see ``_load``);
+{"op": "drain", "timeout": 60} (see ``_drain``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import os
 import sys
 import time
 from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from typing import Any
 
 import smpp34
@@ -50,6 +52,26 @@ def listening_ports() -> set[int]:
     return ports
 
 
+@dataclass(eq=False)
+class LoadPhase:
+    """The MOs of one load (or the single MOs sent with ``expect_reply``) and their replies."""
+
+    name: str
+    start: float
+    sent: int = 0
+    latencies: list[float] = field(default_factory=list)
+    reply_times: list[float] = field(default_factory=list)
+    """Replies within the settle window: until the load reported ``load_done``."""
+    done: bool = False
+    """``load_done`` was reported: a reply from now on is late."""
+    late: int = 0
+    late_latencies: list[float] = field(default_factory=list)
+    refused: int = 0
+    """MOs the ESME answered with a command_status other than 0: no reply will come."""
+    waiting: int = 0
+    """MOs still expecting a reply (entries in ``Peer.waiting``)."""
+
+
 class Peer:
     def __init__(self, port: int) -> None:
         self.port = port
@@ -61,9 +83,12 @@ class Peer:
         self.dlr = ""
         self.held: list[Any] = []
         self.counter = 0
-        self.waiting: dict[str, deque[float]] = defaultdict(deque)
-        self.latencies: list[float] = []
-        self.reply_times: list[float] = []
+        self.waiting: dict[str, deque[tuple[float, LoadPhase]]] = defaultdict(deque)
+        """Per destination, the MOs still expecting a reply (sent at, phase), oldest first; a
+        reply is the oldest's. Kept across loads: a late reply is counted for its own load."""
+        self.phases: list[LoadPhase] = []
+        self.single = LoadPhase("mo", time.monotonic())
+        """The phase of the MOs sent one by one with ``expect_reply``."""
         self.tasks: set[asyncio.Task[Any]] = set()
         self.quiet = False
         """While a load runs, submit_sm are timed, not reported one by one."""
@@ -124,8 +149,14 @@ class Peer:
         now = time.monotonic()
         queue = self.waiting.get(event.destination_addr)
         if queue:
-            self.latencies.append(now - queue.popleft())
-            self.reply_times.append(now)
+            sent_at, phase = queue.popleft()
+            phase.waiting -= 1
+            if phase.done:
+                phase.late += 1
+                phase.late_latencies.append(now - sent_at)
+            else:
+                phase.latencies.append(now - sent_at)
+                phase.reply_times.append(now)
         if self.dlr:
             self.spawn(self.send_dlr(message_id, self.dlr, event.destination_addr))
         if self.quiet:
@@ -164,7 +195,7 @@ class Peer:
         )
         self.emit(ev="dlr_resp", id=message_id, status=resp.command_status)
 
-    async def send_mo(self, cmd: dict[str, Any]) -> None:
+    async def send_mo(self, cmd: dict[str, Any], phase: LoadPhase | None = None) -> None:
         await asyncio.wait_for(self.has_esme.wait(), 10)
         esme = self.esme
         assert esme is not None
@@ -172,8 +203,14 @@ class Peer:
         tlvs = [smpp34.Tlv(int(tag), bytes.fromhex(value)) for tag, value in cmd.get("tlvs", [])]
         if cmd.get("id"):
             tlvs.append(smpp34.Tlv(smpp34.TLV_RECEIPTED_MESSAGE_ID, cmd["id"].encode() + b"\0"))
+        entry = None
         if cmd.get("expect_reply"):
-            self.waiting[cmd["from"]].append(time.monotonic())
+            if phase is None:
+                phase = self.single
+                phase.sent += 1
+            entry = (time.monotonic(), phase)
+            self.waiting[cmd["from"]].append(entry)
+            phase.waiting += 1
         resp = await esme.deliver_sm(
             cmd.get("to", "4155"),
             body,
@@ -184,17 +221,35 @@ class Peer:
             data_coding=cmd.get("data_coding", 0),
             tlvs=tlvs,
         )
+        if entry is not None and resp.command_status != 0:
+            self.forget_refused(cmd["from"], entry)
         if not cmd.get("quiet"):
             self.emit(ev="mo_resp", ref=cmd.get("ref"), status=resp.command_status)
+
+    def forget_refused(self, sender: str, entry: tuple[float, LoadPhase]) -> None:
+        """The ESME refused an MO expecting a reply: it waits no longer (nor takes the reply
+        meant for a later MO from the same number)."""
+        entry[1].refused += 1
+        queue = self.waiting[sender]
+        try:
+            queue.remove(entry)
+        except ValueError:  # a reply to a later MO took its place: that one is the answered one
+            if not queue:
+                return
+            entry = queue.popleft()
+        entry[1].waiting -= 1
 
     async def _load(self, cmd: dict[str, Any]) -> None:
         """Open-loop load: ``count`` MO "text" at ``rate`` a second from ``numbers`` in turn,
         then wait up to ``settle`` seconds for the replies. Reports the MO -> reply latencies
-        (seconds) and the instants replies arrived."""
+        (seconds) and the instants replies arrived, of the replies within that window; a reply
+        after it is counted as late for this load (see ``_drain``), never for a later load."""
         numbers, rate, count = cmd["numbers"], float(cmd["rate"]), int(cmd["count"])
-        self.latencies, self.reply_times = [], []
         self.quiet = True
         start = time.monotonic()
+        phase = LoadPhase(cmd.get("prefix", "L"), start)
+        self.phases.append(phase)
+        earlier_late = sum(p.late for p in self.phases)
         for i in range(count):
             delay = start + i / rate - time.monotonic()
             if delay > 0:
@@ -206,19 +261,54 @@ class Peer:
                 "expect_reply": True,
                 "quiet": True,
             }
-            self.spawn(self.send_mo(mo))
+            phase.sent += 1
+            self.spawn(self.send_mo(mo, phase))
         sent_at = time.monotonic()
         deadline = sent_at + float(cmd.get("settle", 10.0))
-        while len(self.latencies) < count and time.monotonic() < deadline:
+        while len(phase.latencies) + phase.refused < count and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
+        phase.done = True
         self.emit(
             ev="load_done",
             sent=count,
             offered_seconds=sent_at - start,
-            latencies=self.latencies,
-            reply_times=[t - start for t in self.reply_times],
+            latencies=phase.latencies,
+            reply_times=[t - start for t in phase.reply_times],
+            phase=phase.name,
+            refused=phase.refused,
+            waiting=phase.waiting,
+            late_of_earlier=sum(p.late for p in self.phases) - earlier_late,
         )
-        self.waiting.clear()
+
+    async def _drain(self, cmd: dict[str, Any]) -> None:
+        """Wait until no load runs and no MO expects a reply, or ``timeout`` seconds passed;
+        report, in all and by load (its ``prefix``): the MOs still waiting (never answered),
+        those answered after their load's settle window (``late``, the latest after
+        ``late_max`` seconds), those the ESME refused, and those never sent (the ESME gone)."""
+        start = time.monotonic()
+        deadline = start + float(cmd.get("timeout", 60.0))
+
+        def busy() -> bool:
+            loads = any(not p.done for p in self.phases)
+            return loads or any(p.waiting for p in [*self.phases, self.single])
+
+        while busy() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        counts = ("sent", "replies", "late", "refused", "waiting", "unsent")
+        total: dict[str, Any] = {**dict.fromkeys(counts, 0), "late_max": 0.0}
+        by_name: dict[str, dict[str, Any]] = {}
+        for p in [*self.phases, self.single]:
+            if not (p.sent or p.late or p.refused or p.waiting):
+                continue
+            replies = len(p.latencies)
+            unsent = max(0, p.sent - replies - p.late - p.refused - p.waiting)
+            values = (p.sent, replies, p.late, p.refused, p.waiting, unsent)
+            row = by_name.setdefault(p.name, {**dict.fromkeys(counts, 0), "late_max": 0.0})
+            for figures in (row, total):
+                for key, value in zip(counts, values, strict=True):
+                    figures[key] += value
+                figures["late_max"] = max(figures["late_max"], *p.late_latencies, 0.0)
+        self.emit(ev="drain_done", seconds=time.monotonic() - start, **total, phases=by_name)
 
     async def control(self) -> None:
         loop = asyncio.get_running_loop()
@@ -243,6 +333,8 @@ class Peer:
                     self.accept_submit(event)
             elif op == "load":
                 self.spawn(self._load(cmd))
+            elif op == "drain":
+                self.spawn(self._drain(cmd))
             elif op == "stop":
                 break
 
