@@ -100,7 +100,7 @@ def test_a_postpaid_line_is_billed_what_a_prepaid_line_pays(
     load_billing_catalog(rt, tmp_path)
     business = "01234560017" if plan == "UFFICIO" else None
     postpaid = make_line(rt, plan=plan, credit="0", vat_number=business, postpaid=True)
-    prepaid = make_line(rt, plan=TWINS[plan], credit="1000000", vat_number=business)
+    prepaid = make_line(rt, plan=TWINS[plan], credit="100000", vat_number=business)
     for op in ops:
         if op[0] == "time":
             clock.set(clock.now() + timedelta(days=int(op[1])))  # type: ignore[call-overload]

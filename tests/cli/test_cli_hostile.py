@@ -56,7 +56,8 @@ def test_hostile_cdr_file_becomes_rejects_lines_and_the_rest_loads(line, tmp_pat
         b"event_id,msisdn,service,zone,started_at,quantity,destination\n"
         + f"e1,{MSISDN},sms,national,{when},1,\n".encode()
         + f"e2,{MSISDN},sms,national,{when},{'x' * 140_000},\n".encode()
-        + f"e3\xff,{MSISDN},sms,national,{when},1,\n".encode("utf-8", "surrogateescape")
+        + b"e3\xff,"
+        + f"{MSISDN},sms,national,{when},1,\n".encode()  # a byte not UTF-8
         + f"e4,{MSISDN},voice,national,{when},{9 * 10**18},\n".encode()
         + f"e5,{MSISDN},voice,national,0001-01-01T00:00:00+14:00,1,\n".encode()
         + f"e6,{MSISDN},sms,national,{when},1,\n".encode()

@@ -35,7 +35,9 @@ def app(server: Server, rt: Runtime) -> Iterator[Callable[..., Web]]:
     opened: list[Web] = []
 
     def make(**web: Any) -> Web:
-        settings = rt.settings.model_copy(update={"web": rt.settings.web.model_copy(update=web)})
+        # validated as the environment's values are (a proxy list given as text is split)
+        changed = rt.settings.web.model_validate({**rt.settings.web.model_dump(), **web})
+        settings = rt.settings.model_copy(update={"web": changed})
         opened.append(Web(server, dataclasses.replace(rt, settings=settings)))
         return opened[-1]
 

@@ -28,8 +28,16 @@ MAX_ALLOWANCE = 1024**5
 the sum of a line's buckets stays far from a 64-bit overflow."""
 
 
+def _exact(value: object) -> object:
+    """A ``Decimal`` (built in code, exact) as the text it stands for; anything else as is."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")
+    return value
+
+
 def _price(value: object) -> Decimal:
     """A price written as a string ("0.29"); a TOML float would carry binary rounding."""
+    value = _exact(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError('write prices as strings, e.g. "0.29"')
     try:
@@ -39,6 +47,7 @@ def _price(value: object) -> Decimal:
 
 
 def _cents(value: object) -> int:
+    value = _exact(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError('write amounts as strings in euro, e.g. "9.99"')
     try:

@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from saldo.runtime import Runtime
-from tests.channels.http.process import KEY, rss_kib, serving
+from tests.channels.http.process import KEY, rss_kib, saldo, serving
 from tests.channels.web.support import Server, Web
+from tests.factories import DEMO_CATALOG
 
 MB = 1024 * 1024
 CHUNK = b"9" * (64 * 1024)
@@ -120,6 +121,8 @@ def _flood(port: int, path: str, content_type: str, *, total: int, chunked: bool
 
 def test_a_200_mb_body_costs_the_server_nothing(tmp_path: Path) -> None:
     settings = {"SALDO_WEB_SECRET_KEY": KEY, "SALDO_TWILIO_AUTH_TOKEN": "twilio-token"}
+    # a catalogue, as on any real server: the login code's SMS names the operator
+    assert saldo(tmp_path, "catalog", "load", str(DEMO_CATALOG), **settings).returncode == 0
     with serving(tmp_path, **settings) as (pid, port):
         before = rss_kib(pid)
         statuses = [

@@ -36,8 +36,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 WIDTHS = {"phone": (360, 740), "tablet": (768, 1024), "desktop": (1440, 900)}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    """One browser for this file. Not for the session: while Playwright's sync API is started
+    an event loop runs in the main thread, and a later file's ``asyncio.run`` would fail."""
     missing = None
     if not Path(CHROMIUM).exists():
         missing = f"{CHROMIUM} not found (apt-get install chromium)"

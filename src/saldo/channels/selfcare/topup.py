@@ -78,7 +78,10 @@ def topup_choose(
     with page_line(rt, request) as (session, me):
         check_form(request, me, csrf)
         _, document = get_catalog(session)
-        cents = parse_int(amount, field="amount", maximum=MAX_CENTS, default=0)
+        try:
+            cents = parse_int(amount, field="amount", maximum=MAX_CENTS, default=0)
+        except InvalidInput:
+            cents = 0  # not a number of cents: not one of the amounts either
         if cents not in document.topup.amounts:
             raise InvalidInput(
                 "scegli uno degli importi proposti", "choose one of the amounts shown"
