@@ -83,19 +83,25 @@ def load_billing_catalog(rt: Runtime, directory: Path) -> None:
         load_catalog(session, path=path, clock=rt.clock)
 
 
-def charges(rt: Runtime, msisdn: str) -> list[BillableCharge]:
-    """The line's billable charges, in the order they were written."""
+def charges(rt: Runtime, msisdn: str, *, tcg: bool = False) -> list[BillableCharge]:
+    """The line's billable charges, in the order they were written (the monthly TCG only when
+    asked for)."""
+    query = (
+        select(BillableCharge)
+        .join(Line, Line.id == BillableCharge.line_id)
+        .where(Line.msisdn == msisdn)
+        .order_by(BillableCharge.id)
+    )
+    if not tcg:
+        query = query.where(BillableCharge.kind != "tcg")
     with rt.read() as session:
-        rows = session.scalars(
-            select(BillableCharge)
-            .join(Line, Line.id == BillableCharge.line_id)
-            .where(Line.msisdn == msisdn)
-            .order_by(BillableCharge.id)
-        ).all()
+        rows = session.scalars(query).all()
         session.expunge_all()
         return list(rows)
 
 
 def all_charges(rt: Runtime) -> int:
+    """Every charge but the monthly TCG."""
     with rt.read() as session:
-        return len(session.scalars(select(BillableCharge.id)).all())
+        query = select(BillableCharge.id).where(BillableCharge.kind != "tcg")
+        return len(session.scalars(query).all())

@@ -1,6 +1,6 @@
 """Billable charges: each amount a postpaid line owes, recorded in the transaction of the event
 that causes it (the plan fee at activation, renewal and change, option fees, out-of-bundle
-usage), until invoices are built on them. Nothing here commits."""
+usage, the TCG), until invoices are built on them. Nothing here commits."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from saldo.catalog.schemas import Plan
 from saldo.catalog.service import get_catalog
 from saldo.db import dialect_name, table
 
-KINDS = ("plan_fee", "option_fee", "usage")
+KINDS = ("plan_fee", "option_fee", "usage", "tcg")
 charge_t = table(BillableCharge)
 
 

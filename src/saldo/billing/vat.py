@@ -1,9 +1,9 @@
 """The VAT terms of a line's prices: whether the catalogue's amounts include VAT, and at which
 rate. Pure values, no session.
 
-The catalogue does not say yet whether a plan's prices include VAT; until it does, they are
-read as it writes them today: consumer plans' prices (fees, options, tariffs) include VAT,
-business plans' prices do not. The rate is the operator's (``[operator] vat_rate``).
+Each plan says whether its prices (fee, options, tariffs) include VAT
+(``prices_include_vat``, by default true for consumer plans and false for business ones). The
+rate is the operator's (``[operator] vat_rate``).
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ def basis_points(percent: Decimal) -> int:
 
 
 @cache
-def _terms(vat_rate: Decimal, segment: str) -> VatTerms:
-    return VatTerms(basis_points(vat_rate), segment == "consumer")
+def _terms(vat_rate: Decimal, prices_include_vat: bool) -> VatTerms:
+    return VatTerms(basis_points(vat_rate), prices_include_vat)
 
 
 def terms_for(document: CatalogDocument, plan: Plan) -> VatTerms:
     """The terms of the prices a line on ``plan`` (of ``document``) pays."""
-    return _terms(document.operator.vat_rate, plan.segment)
+    return _terms(document.operator.vat_rate, plan.prices_include_vat)

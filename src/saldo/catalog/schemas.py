@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from saldo.kit.errors import SaldoError
+from saldo.kit.fiscal import normalize_iban, normalize_vat_number
 from saldo.kit.money import parse_eur, parse_price
 from saldo.kit.periods import validate_period
 from saldo.kit.quantities import Allowance, parse_allowance
@@ -87,9 +88,64 @@ class ZoneRates(_Strict):
     data: DataRate | None = None
 
 
+def _vat_number(value: str) -> str:
+    try:
+        return normalize_vat_number(value)
+    except SaldoError as exc:
+        raise ValueError(exc.message_en) from None
+
+
+def _iban(value: str) -> str:
+    try:
+        return normalize_iban(value)
+    except SaldoError as exc:
+        raise ValueError(exc.message_en) from None
+
+
+VatNumber = Annotated[str, AfterValidator(_vat_number)]
+Iban = Annotated[str, AfterValidator(_iban)]
+Province = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Zip = Annotated[str, Field(pattern=r"^[0-9]{5}$")]
+
+
 class OperatorSection(_Strict):
+    """The operator: its name on every channel, and the seller's data of its invoices
+    (optional until it bills postpaid lines; a bill run refuses to start without them)."""
+
     name: str = Field(min_length=1, max_length=60)
     vat_rate: Price
+    legal_name: str | None = Field(default=None, min_length=1, max_length=80)
+    """The company name on invoices (``name`` when absent)."""
+    vat_number: VatNumber | None = None
+    tax_regime: str = Field(default="RF01", pattern=r"^RF(0[1-9]|1[0-9])$")
+    address: str | None = Field(default=None, min_length=1, max_length=60)
+    zip: Zip | None = None
+    city: str | None = Field(default=None, min_length=1, max_length=60)
+    province: Province | None = None
+    country: str = Field(default="IT", pattern=r"^[A-Z]{2}$")
+    rea_office: Province | None = None
+    rea_number: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,20}$")
+    iban: Iban | None = None
+
+    @model_validator(mode="after")
+    def _rea_whole(self) -> OperatorSection:
+        if (self.rea_office is None) != (self.rea_number is None):
+            raise ValueError("rea_office and rea_number go together")
+        return self
+
+    def missing_for_invoices(self) -> list[str]:
+        """The fields an invoice needs that the catalogue does not give."""
+        needed = ("vat_number", "address", "zip", "city", "province", "iban")
+        return [f for f in needed if getattr(self, f) is None]
+
+
+class BillingSection(_Strict):
+    due_days: int = Field(default=20, ge=0, le=365)
+    series: str = Field(default="M", pattern=r"^[A-Z0-9]{1,8}$")
+    """The prefix of invoice numbers: ``M/2026/000001``."""
+    tcg_private: Cents = 516
+    """Tassa di concessione governativa per month of a private customer's postpaid line."""
+    tcg_business: Cents = 1291
 
 
 class ChannelsSection(_Strict):
@@ -164,6 +220,16 @@ class Plan(_Strict):
     description: str = ""
     allowances: Allowances = Field(default_factory=dict)
     rates: dict[Literal["national", "eu", "international", "world"], ZoneRates]
+    prices_include_vat: bool = True
+    """Whether fee, options and tariffs include VAT; absent: true for consumer plans, false for
+    business ones."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _vat_default(cls, data: object) -> object:
+        if isinstance(data, dict) and "prices_include_vat" not in data:
+            return {**data, "prices_include_vat": data.get("segment") != "business"}
+        return data
 
     @property
     def fee_cents(self) -> int:
@@ -196,6 +262,7 @@ class CatalogDocument(_Strict):
     operator: OperatorSection
     channels: ChannelsSection = ChannelsSection()
     topup: TopupSection
+    billing: BillingSection = BillingSection()
     plan: list[Plan] = Field(min_length=1)
     option: list[Option] = Field(default_factory=list)
 

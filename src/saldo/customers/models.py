@@ -20,3 +20,15 @@ class Customer(Base):
     tax_code: Mapped[str | None] = mapped_column(String(16), index=True)
     vat_number: Mapped[str | None] = mapped_column(String(11), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # what an invoice needs (FatturaPA CessionarioCommittente and its delivery)
+    address: Mapped[str | None] = mapped_column(String(60))
+    """Street and number of the billing address."""
+    zip: Mapped[str | None] = mapped_column(String(5))
+    city: Mapped[str | None] = mapped_column(String(60))
+    province: Mapped[str | None] = mapped_column(String(2))
+    country: Mapped[str | None] = mapped_column(String(2))
+    email: Mapped[str | None] = mapped_column(String(254))
+    pec: Mapped[str | None] = mapped_column(String(254))
+    """Certified e-mail (PEC) where the SdI delivers the customer's invoices."""
+    sdi_code: Mapped[str | None] = mapped_column(String(7))
+    """The 7-character SdI recipient code (codice destinatario)."""

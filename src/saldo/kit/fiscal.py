@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schwifty import IBAN
 from stdnum.it import codicefiscale, iva
 
 from saldo.kit.errors import InvalidInput
@@ -26,3 +27,11 @@ def normalize_vat_number(text: str) -> str:
         raise InvalidInput(
             f"partita IVA non valida: {text!r}", f"invalid Italian VAT number: {text!r}"
         ) from None
+
+
+def normalize_iban(text: str) -> str:
+    """Validate an IBAN (country format and check digits) in its compact form."""
+    try:
+        return str(IBAN(text.strip()).compact)
+    except Exception:
+        raise InvalidInput(f"IBAN non valido: {text!r}", f"invalid IBAN: {text!r}") from None

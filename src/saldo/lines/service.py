@@ -12,6 +12,7 @@ from saldo.balances.errors import InsufficientCredit
 from saldo.balances.presenter import missing_cents
 from saldo.balances.service import credit_of
 from saldo.balances.wallet import credit_wallet, debit_wallet, open_wallet
+from saldo.billing.accounts import open_line
 from saldo.billing.service import plan_terms, record_fee
 from saldo.catalog.errors import UnknownPlan
 from saldo.catalog.schemas import Plan
@@ -84,6 +85,8 @@ def add_line(
     )
     session.add(line)
     session.flush()
+    if line.billing == "postpaid":
+        open_line(session, line_id=line.id, customer_id=customer.id, msisdn=e164, at=now)
     open_wallet(session, line_id=line.id, origin=origin, now=now)
     if credit_cents:
         credit_wallet(
