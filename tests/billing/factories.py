@@ -8,6 +8,10 @@ from sqlalchemy import select
 
 from saldo.billing.models import BillableCharge
 from saldo.catalog.service import load_catalog
+from saldo.customers.models import Customer
+from saldo.customers.service import CustomerChanges, update_customer
+from saldo.kit.origin import CLI
+from saldo.lines.service import add_line
 from saldo.lines.models import Line
 from saldo.runtime import Runtime
 from tests.factories import DEMO_CATALOG
@@ -105,3 +109,38 @@ def all_charges(rt: Runtime) -> int:
     with rt.read() as session:
         query = select(BillableCharge.id).where(BillableCharge.kind != "tcg")
         return len(session.scalars(query).all())
+
+
+CF = "RSSMRA80A01H501U"
+PIVA = "01234560017"
+
+
+def postpaid_line(
+    rt: Runtime,
+    msisdn: str,
+    *,
+    plan: str = "CASA",
+    tax_code: str | None = CF,
+    vat_number: str | None = None,
+    address: bool = True,
+    **data: str,
+) -> int:
+    """A postpaid line of a new customer with (``address``) the data an invoice needs;
+    returns the customer's id."""
+    with rt.transaction() as session:
+        line = add_line(
+            session,
+            msisdn=msisdn,
+            plan_code=plan,
+            name="Mario Rossi" if vat_number is None else "Rossi Impianti S.r.l.",
+            tax_code=None if vat_number else tax_code,
+            vat_number=vat_number,
+            postpaid=True,
+            clock=rt.clock,
+            origin=CLI,
+        )
+        customer = session.get_one(Customer, line.customer_id)
+        fields = {"address": "Via Roma 1", "zip": "20121", "city": "Milano", "province": "MI"}
+        changes = {**(fields if address else {}), "country": "IT", **data}
+        update_customer(session, customer=customer, changes=CustomerChanges(**changes))
+        return customer.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from saldo.cli import catalog, demo, lines, ops, serve, usage, voice
+from saldo.cli import billing, catalog, demo, lines, ops, serve, usage, voice
 from saldo.cli import sms as sms_commands
 
 app = typer.Typer(
@@ -21,6 +21,9 @@ app.add_typer(lines.option_app, name="option")
 app.add_typer(usage.usage_app, name="usage")
 app.add_typer(demo.app, name="demo")
 app.add_typer(ops.outbox_app, name="outbox")
+app.add_typer(billing.customer_app, name="customer")
+app.add_typer(billing.bill_app, name="bill")
+app.add_typer(billing.invoice_app, name="invoice")
 app.command("topup")(lines.topup)
 app.command("balance")(lines.balance)
 app.command("worker")(ops.worker)

@@ -1,0 +1,179 @@
+"""The monthly bill run: one TD01 per billing account with uninvoiced charges of the month.
+
+Each account is issued in a transaction of its own, so a run that stops (a crash, Ctrl-C)
+resumes where it was: an account already invoiced for the period is skipped (its issue key is
+unique), as are charges already invoiced. An account that cannot be invoiced (missing data, a
+document the schema refuses) is reported and the run goes on with the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from saldo.billing.accounts import record_monthly_tcg
+from saldo.billing.document import ChargeRow, Document, charge_lines, summarize, with_stamp
+from saldo.billing.issuing import buyer_of, issue, payment_terms, seller_of
+from saldo.billing.models import BillableCharge, BilledLine, BillingAccount, Invoice
+from saldo.billing.periods import bounds
+from saldo.catalog.schemas import CatalogDocument
+from saldo.catalog.service import get_catalog
+from saldo.customers.models import Customer
+from saldo.kit.clock import to_rome
+from saldo.kit.errors import Conflict, SaldoError
+from saldo.runtime import Runtime
+
+log = structlog.get_logger("saldo.billing")
+
+
+@dataclass
+class RunReport:
+    period: str
+    accounts: int = 0
+    issued: list[str] = field(default_factory=list)
+    skipped: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    """(billing account id, message) of the accounts left uninvoiced."""
+
+
+def accounts_to_bill(session: Session, *, period: str) -> list[int]:
+    """Billing accounts with uninvoiced charges dated in ``period``."""
+    start, end = bounds(period)
+    query = (
+        select(BilledLine.account_id)
+        .join(BillableCharge, BillableCharge.line_id == BilledLine.line_id)
+        .where(BillableCharge.invoice_id.is_(None))
+        .where(BillableCharge.occurred_at >= start, BillableCharge.occurred_at < end)
+        .distinct()
+        .order_by(BilledLine.account_id)
+    )
+    return [int(a) for a in session.scalars(query)]
+
+
+def uninvoiced(session: Session, *, account_ids: list[int], start: datetime, end: datetime) -> list[tuple[int, ChargeRow]]:
+    """(charge id, row) of the accounts' charges not yet invoiced, in [start, end)."""
+    query = (
+        select(
+            BillableCharge.id,
+            BilledLine.msisdn,
+            BillableCharge.kind,
+            BillableCharge.code,
+            BillableCharge.service,
+            BillableCharge.net_cents,
+            BillableCharge.vat_rate_bp,
+        )
+        .join(BilledLine, BilledLine.line_id == BillableCharge.line_id)
+        .where(BilledLine.account_id.in_(account_ids))
+        .where(BillableCharge.invoice_id.is_(None))
+        .where(BillableCharge.occurred_at >= start, BillableCharge.occurred_at < end)
+        .order_by(BillableCharge.id)
+    )
+    return [(r[0], ChargeRow(*r[1:])) for r in session.execute(query)]
+
+
+def names_of(catalog: CatalogDocument) -> dict[str, str]:
+    """Plan and option names by code, as invoice lines show them."""
+    return {p.code: p.name for p in catalog.plan} | {o.code: o.name for o in catalog.option}
+
+
+def invoice_account(
+    session: Session, *, account_id: int, period: str, now: datetime
+) -> Invoice | None:
+    """Issue the period's invoice of one account; None when there is nothing (left) to bill."""
+    key = f"run:{account_id}:{period}"
+    if session.scalar(select(Invoice.id).where(Invoice.issue_key == key)) is not None:
+        return None
+    start, end = bounds(period)
+    charges = uninvoiced(session, account_ids=[account_id], start=start, end=end)
+    if not charges:
+        return None
+    account = session.get_one(BillingAccount, account_id)
+    customer = session.get_one(Customer, account.customer_id)
+    _, catalog = get_catalog(session)
+    today = to_rome(now).date()
+    method, extra = payment_terms(account)
+    lines = with_stamp(charge_lines((row for _, row in charges), names_of(catalog)))
+    draft = Document(
+        type="TD01",
+        number="",
+        date=today.isoformat(),
+        due_date=(today + timedelta(days=catalog.billing.due_days)).isoformat(),
+        progressive="",
+        seller=seller_of(catalog),
+        buyer=buyer_of(customer),
+        lines=tuple(lines),
+        totals=summarize(lines),
+        payment_method=method,
+        period=period,
+        extra=extra,
+    )
+    invoice = issue(
+        session,
+        draft=draft,
+        account=account,
+        kind="invoice",
+        issue_key=key,
+        series=catalog.billing.series,
+        issued_on=today,
+        now=now,
+    )
+    ids = [charge_id for charge_id, _ in charges]
+    marked = session.execute(
+        update(BillableCharge)
+        .where(BillableCharge.id.in_(ids), BillableCharge.invoice_id.is_(None))
+        .values(invoice_id=invoice.id)
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount != len(ids):  # type: ignore[attr-defined]
+        raise Conflict("addebiti fatturati da un'altra emissione", "charges billed by another run")
+    return invoice
+
+
+def run_bills(
+    rt: Runtime,
+    *,
+    period: str,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunReport:
+    """Invoice every account with charges in ``period``, each in its own transaction."""
+    with rt.transaction() as session:
+        record_monthly_tcg(session, period=period)
+        _, catalog = get_catalog(session)
+        seller_of(catalog)  # a catalogue without the operator's data stops the run at once
+    with rt.read() as session:
+        accounts = accounts_to_bill(session, period=period)
+    report = RunReport(period, accounts=len(accounts))
+    for done, account_id in enumerate(accounts, start=1):
+        _one(rt, report, account_id=account_id, period=period, now=now)
+        if progress is not None:
+            progress(done, len(accounts))
+    log.info(
+        "bill_run", period=period, issued=len(report.issued), errors=len(report.errors)
+    )
+    return report
+
+
+def _one(rt: Runtime, report: RunReport, *, account_id: int, period: str, now: datetime) -> None:
+    try:
+        with rt.transaction() as session:
+            invoice = invoice_account(session, account_id=account_id, period=period, now=now)
+            number = invoice.number if invoice else None
+    except IntegrityError:
+        number = None  # another run issued this account's invoice first
+    except Conflict:
+        number = None
+    except SaldoError as exc:
+        report.errors.append((account_id, exc.message_it))
+        log.warning("bill_run_account_failed", account=account_id, error=exc.message_en)
+        return
+    if number is None:
+        report.skipped += 1
+    else:
+        report.issued.append(number)

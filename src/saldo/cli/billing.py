@@ -1,0 +1,206 @@
+"""``saldo customer update``, ``saldo bill run``, ``saldo invoice …``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from saldo.billing.invoices import (
+    accounts_for,
+    find_invoice,
+    invoice_json,
+    list_invoices,
+    running_invoice,
+)
+from saldo.billing.periods import parse_period
+from saldo.billing.runs import run_bills
+from saldo.cli.context import runtime
+from saldo.cli.output import command, console, emit_json, err_console
+from saldo.customers.service import (
+    CustomerChanges,
+    customer_json,
+    find_customer,
+    update_customer,
+)
+from saldo.kit.clock import FixedClock
+from saldo.kit.errors import InvalidInput
+from saldo.kit.money import format_eur
+from saldo.kit.validators import parse_id, parse_instant
+
+customer_app = typer.Typer(help="Clienti: dati per la fattura.", no_args_is_help=True)
+bill_app = typer.Typer(help="Emissione delle fatture.", no_args_is_help=True)
+invoice_app = typer.Typer(help="Fatture e note di credito.", no_args_is_help=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+Text = Annotated[str | None, typer.Option()]
+
+
+@customer_app.command("update")
+@command
+def customer_update(
+    key: Annotated[str, typer.Argument(metavar="CODICE_FISCALE|PARTITA_IVA")],
+    name: Text = None,
+    address: Text = None,
+    zip: Annotated[str | None, typer.Option("--zip", help="CAP, five digits")] = None,
+    city: Text = None,
+    province: Annotated[str | None, typer.Option(help="two letters, e.g. MI")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO code, e.g. IT")] = None,
+    email: Text = None,
+    pec: Annotated[str | None, typer.Option(help="PEC address for e-invoices")] = None,
+    sdi_code: Annotated[str | None, typer.Option("--sdi-code", help="7-character SdI code")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Change a customer's invoice data (all given fields or, on a bad one, none)."""
+    rt = runtime()
+    changes = CustomerChanges(name, address, zip, city, province, country, email, pec, sdi_code)
+    with rt.transaction() as session:
+        customer = update_customer(
+            session, customer=find_customer(session, key), changes=changes
+        )
+        data = customer_json(customer)
+    if as_json:
+        emit_json(data)
+        return
+    console.print(f"cliente {data['vat_number'] or data['tax_code']} aggiornato")
+
+
+@bill_app.command("run")
+@command
+def bill_run(
+    period: Annotated[str, typer.Option("--period", help="YYYY-MM, the month to invoice")],
+    now: Annotated[str | None, typer.Option("--now", help="the run's instant (ISO 8601)")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Issue one invoice per billing account with uninvoiced charges of the month."""
+    rt = runtime()
+    month = parse_period(period)
+    if now is not None:
+        rt.clock = FixedClock(parse_instant(now, field="--now"))
+    show = sys.stderr.isatty() and not as_json
+    with Progress(
+        TextColumn("[bold]fatture[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        disable=not show,
+        console=err_console,
+    ) as bar:
+        task = bar.add_task("run", total=None)
+        report = run_bills(
+            rt,
+            period=month,
+            now=rt.clock.now(),
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    data = {
+        "period": report.period,
+        "accounts": report.accounts,
+        "issued": report.issued,
+        "skipped": report.skipped,
+        "errors": [{"account": a, "error": e} for a, e in report.errors],
+    }
+    if as_json:
+        emit_json(data)
+    else:
+        console.print(
+            f"periodo {month}: emesse {len(report.issued)} fatture, "
+            f"già emesse {report.skipped}, errori {len(report.errors)}"
+        )
+        for account, error in report.errors:
+            err_console.print(f"conto {account}: {error}", highlight=False, markup=False)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@invoice_app.command("current")
+@command
+def invoice_current(
+    key: Annotated[str, typer.Argument(metavar="MSISDN|PARTITA_IVA|CODICE_FISCALE")],
+    as_json: JsonFlag = False,
+) -> None:
+    """The invoice being issued: this month's charges so far."""
+    rt = runtime()
+    with rt.read() as session:
+        _, accounts = accounts_for(session, key)
+        data = running_invoice(session, account_ids=accounts, now=rt.clock.now())
+    if as_json:
+        emit_json(data)
+        return
+    console.print(f"fattura in emissione {data['period']}")
+    table = Table("voce", "imponibile", "IVA %")
+    for charge in data["charges"]:
+        rate = charge["natura"] or f"{charge['vat_rate_bp'] / 100:g}"
+        table.add_row(charge["description"], format_eur(charge["net_cents"]), rate)
+    console.print(table)
+    console.print(f"totale [bold]{format_eur(data['total_cents'])}[/]")
+
+
+@invoice_app.command("list")
+@command
+def invoice_list(
+    customer: Annotated[str | None, typer.Option("--customer", help="customer id")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Invoices and credit notes, newest first."""
+    rt = runtime()
+    ids = None if customer is None else [parse_id(customer, field="--customer")]
+    with rt.read() as session:
+        data = [invoice_json(i) for i in list_invoices(session, customer_ids=ids)]
+    if as_json:
+        emit_json(data)
+        return
+    table = Table("numero", "data", "scadenza", "cliente", "totale", "stato")
+    for item in data:
+        who = item["customer"].get("vat_number") or item["customer"].get("tax_code")
+        table.add_row(
+            item["number"], item["date"], item["due_date"], who,
+            format_eur(item["total_cents"]), item["status"],
+        )  # fmt: skip
+    console.print(table)
+
+
+@invoice_app.command("show")
+@command
+def invoice_show(number: str, as_json: JsonFlag = False) -> None:
+    """One invoice or credit note."""
+    rt = runtime()
+    with rt.read() as session:
+        data = invoice_json(find_invoice(session, number))
+    if as_json:
+        emit_json(data)
+        return
+    console.print(f"[bold]{data['number']}[/] del {data['date']}, scadenza {data['due_date']}")
+    for line in data["lines"]:
+        console.print(f"  {line['description']}: {format_eur(line['net_cents'])}")
+    console.print(f"totale {format_eur(data['total_cents'])} ({data['status']})")
+
+
+def _write(output: Path | None, default_name: str, data: bytes) -> None:
+    target = output or Path(default_name)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(
+            f"--output: impossibile scrivere {target}: {exc.strerror}",
+            f"--output: cannot write {target}: {exc.strerror}",
+        ) from None
+    console.print(str(target))
+
+
+Output = Annotated[Path | None, typer.Option("--output", help="file to write")]
+
+
+@invoice_app.command("xml")
+@command
+def invoice_xml(number: str, output: Output = None) -> None:
+    """Write the FatturaPA XML (default name IT<VAT>_<progressive>.xml)."""
+    rt = runtime()
+    with rt.read() as session:
+        invoice = find_invoice(session, number)
+        name, xml = invoice.file_name, invoice.xml.encode("utf-8")
+    _write(output, name, xml)
