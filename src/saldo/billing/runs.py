@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import structlog
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,8 +27,6 @@ from saldo.customers.models import Customer
 from saldo.kit.clock import to_rome
 from saldo.kit.errors import Conflict, SaldoError
 from saldo.runtime import Runtime
-
-log = structlog.get_logger("saldo.billing")
 
 
 @dataclass
@@ -154,9 +151,6 @@ def run_bills(
         _one(rt, report, account_id=account_id, period=period, now=now)
         if progress is not None:
             progress(done, len(accounts))
-    log.info(
-        "bill_run", period=period, issued=len(report.issued), errors=len(report.errors)
-    )
     return report
 
 
@@ -171,7 +165,6 @@ def _one(rt: Runtime, report: RunReport, *, account_id: int, period: str, now: d
         number = None
     except SaldoError as exc:
         report.errors.append((account_id, exc.message_it))
-        log.warning("bill_run_account_failed", account=account_id, error=exc.message_en)
         return
     if number is None:
         report.skipped += 1
