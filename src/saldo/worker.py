@@ -7,11 +7,14 @@ from datetime import datetime, timedelta
 
 import structlog
 
+from saldo.billing import dunning
+from saldo.billing import runs as bill_runs
 from saldo.channels.menus import repository as menus
 from saldo.channels.sms import repository as sms
 from saldo.charging import renewals
 from saldo.charging.reservations import expire_reservations
 from saldo.identity import service as identity
+from saldo.kit.clock import to_rome
 from saldo.kit.origin import WORKER
 from saldo.notifications import service as outbox
 from saldo.notifications.delivery import deliver
@@ -31,6 +34,9 @@ def run_once(rt: Runtime, *, transport: Transport | None = None) -> dict[str, in
         "warned": 0,
         "sent": 0,
         "purged": 0,
+        "invoiced": 0,
+        "overdue": 0,
+        "reminded": 0,
     }
     while True:
         with rt.transaction() as session:
@@ -50,6 +56,10 @@ def run_once(rt: Runtime, *, transport: Transport | None = None) -> dict[str, in
         report["reservations"] = expire_reservations(session, now=now, origin=WORKER)
     with rt.transaction() as session:
         report["warned"] = renewals.warn_renewals(session, now=now)
+    report["invoiced"] = bill_runs.monthly(rt, now=now)
+    with rt.transaction() as session:
+        report["overdue"] = dunning.mark_overdue(session, today=to_rome(now).date())
+        report["reminded"] = dunning.send_reminders(session, now=now)
     if transport is not None:
         report["sent"] = deliver(rt, transport)
     report["purged"] = purge(rt, now=now)

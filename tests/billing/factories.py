@@ -11,8 +11,8 @@ from saldo.catalog.service import load_catalog
 from saldo.customers.models import Customer
 from saldo.customers.service import CustomerChanges, update_customer
 from saldo.kit.origin import CLI
-from saldo.lines.service import add_line
 from saldo.lines.models import Line
+from saldo.lines.service import add_line
 from saldo.runtime import Runtime
 from tests.factories import DEMO_CATALOG
 

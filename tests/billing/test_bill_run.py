@@ -60,7 +60,7 @@ def test_a_postpaid_line_owes_the_tcg_of_its_month_private_and_business(
 def test_the_running_invoice_shows_charges_so_far(billing_rt: Runtime) -> None:
     postpaid_line(billing_rt, "+393471000001")
     with billing_rt.read() as session:
-        customer, accounts = accounts_for(session, CF)
+        _, accounts = accounts_for(session, CF)
         by_msisdn = accounts_for(session, "3471000001")[1]
         current = running_invoice(session, account_ids=accounts, now=billing_rt.clock.now())
     assert by_msisdn == accounts
@@ -82,7 +82,9 @@ def test_the_bill_run_issues_one_numbered_valid_invoice_per_account_once(
     billing_rt: Runtime,
 ) -> None:
     postpaid_line(billing_rt, "+393471000001")
-    postpaid_line(billing_rt, "+393471000002", plan="UFFICIO", vat_number=PIVA, pec="fatture@pec.rossi.it")
+    postpaid_line(
+        billing_rt, "+393471000002", plan="UFFICIO", vat_number=PIVA, pec="fatture@pec.rossi.it"
+    )
     report = run_bills(billing_rt, period="2026-11", now=RUN_AT)
     assert (report.issued, report.errors) == (["M/2026/000001", "M/2026/000002"], [])
     again = run_bills(billing_rt, period="2026-11", now=RUN_AT)
@@ -107,14 +109,22 @@ def test_the_bill_run_issues_one_numbered_valid_invoice_per_account_once(
         validate_xml(invoice.xml.encode())
         assert invoice.file_name.startswith("IT09876540015_") and invoice.file_name.endswith(".xml")
     with billing_rt.read() as session:
-        assert session.scalar(select(BillableCharge.id).where(BillableCharge.invoice_id.is_(None))) is None
+        assert (
+            session.scalar(select(BillableCharge.id).where(BillableCharge.invoice_id.is_(None)))
+            is None
+        )
     root = etree.fromstring(business.xml.encode())
     assert root.findtext(".//DatiTrasmissione/CodiceDestinatario") == "0000000"
     assert root.findtext(".//DatiTrasmissione/PECDestinatario") == "fatture@pec.rossi.it"
     assert root.findtext(".//CessionarioCommittente//IdFiscaleIVA/IdCodice") == PIVA
     assert root.findtext(".//ImportoTotaleDocumento") == "37.30"
     riepilogo = [
-        (r.findtext("AliquotaIVA"), r.findtext("Natura"), r.findtext("ImponibileImporto"), r.findtext("Imposta"))
+        (
+            r.findtext("AliquotaIVA"),
+            r.findtext("Natura"),
+            r.findtext("ImponibileImporto"),
+            r.findtext("Imposta"),
+        )
         for r in root.iterfind(".//DatiRiepilogo")
     ]
     assert riepilogo == [("22.00", None, "19.99", "4.40"), ("0.00", "N1", "12.91", "0.00")]

@@ -29,7 +29,9 @@ def test_two_runs_at_once_issue_each_account_once_with_gapless_numbers(
     command = [sys.executable, "-m", "saldo.cli", "bill", "run", "--period", "2026-11"]
     command += ["--now", "2026-12-01T02:00:00+01:00", "--json"]
     runs = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         for _ in range(2)
     ]
     reports = []

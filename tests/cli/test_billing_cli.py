@@ -54,8 +54,19 @@ def test_customer_update_validates_every_field_and_changes_nothing_on_a_bad_one(
 def test_bill_run_and_invoices_from_the_cli(saldo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _setup(saldo)
     current = json.loads(saldo("invoice", "current", "+393479000001", "--json").stdout)
-    assert set(current) == {"period", "net_cents", "vat_cents", "exempt_cents", "total_cents", "charges"}
-    assert (current["net_cents"], current["vat_cents"], current["exempt_cents"]) == (2499, 550, 1291)
+    assert set(current) == {
+        "period",
+        "net_cents",
+        "vat_cents",
+        "exempt_cents",
+        "total_cents",
+        "charges",
+    }
+    assert (current["net_cents"], current["vat_cents"], current["exempt_cents"]) == (
+        2499,
+        550,
+        1291,
+    )
     assert json.loads(saldo("invoice", "current", PIVA, "--json").stdout) == current
     # no address yet: the run names the account's problem, issues nothing, exit 1
     failed = saldo("bill", "run", "--period", "2026-11", *RUN, "--json", expect=1)
@@ -76,7 +87,7 @@ def test_bill_run_and_invoices_from_the_cli(saldo, tmp_path: Path) -> None:  # t
     assert shown["customer"]["vat_number"] == PIVA and shown["total_cents"] == 2499 + 550 + 1291
     assert json.loads(saldo("invoice", "list", "--customer", "99", "--json").stdout) == []
     written = saldo("invoice", "xml", "M/2026/000001").stdout.strip()
-    assert written == f"IT09876540015_00001.xml"
+    assert written == "IT09876540015_00001.xml"
     data = (tmp_path / written).read_bytes()
     validate_xml(data)
     assert etree.fromstring(data).findtext(".//Numero") == "M/2026/000001"

@@ -189,7 +189,9 @@ def summarize(lines: Iterable[Line]) -> Totals:
             exempt += line.net_cents
     groups = tuple(
         VatGroup(rate, natura, cents, 0 if natura else vat_of(cents, rate))
-        for (rate, natura), cents in sorted(taxable.items(), key=lambda kv: (-kv[0][0], kv[0][1] or ""))
+        for (rate, natura), cents in sorted(
+            taxable.items(), key=lambda kv: (-kv[0][0], kv[0][1] or "")
+        )
     )
     net = sum(g.taxable_cents for g in groups if g.natura is None)
     vat = sum(g.vat_cents for g in groups)

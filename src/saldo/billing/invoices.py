@@ -74,7 +74,9 @@ def running_invoice(session: Session, *, account_ids: list[int], now: datetime) 
 
 
 def _line_json(line: dict[str, Any]) -> dict[str, Any]:
-    return {k: line[k] for k in ("msisdn", "kind", "description", "net_cents", "vat_rate_bp", "natura")}
+    return {
+        k: line[k] for k in ("msisdn", "kind", "description", "net_cents", "vat_rate_bp", "natura")
+    }
 
 
 def find_invoice(session: Session, number: str) -> Invoice:

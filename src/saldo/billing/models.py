@@ -118,3 +118,14 @@ class Invoice(Base):
     file_name: Mapped[str] = mapped_column(String(40))
     """``IT<operator VAT>_<progressive>.xml`` as the SdI expects it."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BillRun(Base):
+    """A month the worker's bill run went through (the CLI may run a month again at will)."""
+
+    __tablename__ = "bill_run"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    finished_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    issued: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[int] = mapped_column(Integer)

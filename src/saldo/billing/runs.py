@@ -12,21 +12,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import structlog
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from saldo.billing.accounts import record_monthly_tcg
 from saldo.billing.document import ChargeRow, Document, charge_lines, summarize, with_stamp
 from saldo.billing.issuing import buyer_of, issue, payment_terms, seller_of
-from saldo.billing.models import BillableCharge, BilledLine, BillingAccount, Invoice
-from saldo.billing.periods import bounds
+from saldo.billing.models import BillableCharge, BilledLine, BillingAccount, BillRun, Invoice
+from saldo.billing.periods import bounds, period_of, previous
 from saldo.catalog.schemas import CatalogDocument
 from saldo.catalog.service import get_catalog
 from saldo.customers.models import Customer
+from saldo.db import dialect_name, table
 from saldo.kit.clock import to_rome
 from saldo.kit.errors import Conflict, SaldoError
 from saldo.runtime import Runtime
+
+log = structlog.get_logger("saldo.billing")
 
 
 @dataclass
@@ -53,7 +58,9 @@ def accounts_to_bill(session: Session, *, period: str) -> list[int]:
     return [int(a) for a in session.scalars(query)]
 
 
-def uninvoiced(session: Session, *, account_ids: list[int], start: datetime, end: datetime) -> list[tuple[int, ChargeRow]]:
+def uninvoiced(
+    session: Session, *, account_ids: list[int], start: datetime, end: datetime
+) -> list[tuple[int, ChargeRow]]:
     """(charge id, row) of the accounts' charges not yet invoiced, in [start, end)."""
     query = (
         select(
@@ -142,10 +149,10 @@ def run_bills(
     """Invoice every account with charges in ``period``, each in its own transaction."""
     with rt.transaction() as session:
         record_monthly_tcg(session, period=period)
-        _, catalog = get_catalog(session)
-        seller_of(catalog)  # a catalogue without the operator's data stops the run at once
     with rt.read() as session:
         accounts = accounts_to_bill(session, period=period)
+        if accounts:  # a catalogue without the operator's data stops the run at once
+            seller_of(get_catalog(session)[1])
     report = RunReport(period, accounts=len(accounts))
     for done, account_id in enumerate(accounts, start=1):
         _one(rt, report, account_id=account_id, period=period, now=now)
@@ -170,3 +177,29 @@ def _one(rt: Runtime, report: RunReport, *, account_id: int, period: str, now: d
         report.skipped += 1
     else:
         report.issued.append(number)
+
+
+def monthly(rt: Runtime, *, now: datetime) -> int:
+    """The worker's job: once a month, from the 1st, invoice the month before (once), and
+    charge this month's TCG. Returns the invoices issued."""
+    current = period_of(now)
+    month = previous(current)
+    with rt.read() as session:
+        if session.get(BillRun, month) is not None:
+            return 0
+    try:
+        report = run_bills(rt, period=month, now=now)
+    except SaldoError as exc:  # the operator's data missing: tried again at the next pass
+        log.error("bill_run_refused", period=month, error=exc.message_en)
+        return 0
+    with rt.transaction() as session:
+        record_monthly_tcg(session, period=current)
+        insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
+        session.execute(
+            insert(table(BillRun))
+            .values(
+                period=month, finished_at=now, issued=len(report.issued), errors=len(report.errors)
+            )
+            .on_conflict_do_nothing(index_elements=["period"])
+        )
+    return len(report.issued)

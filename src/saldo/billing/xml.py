@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import xmlschema
 from lxml import etree
 
 from saldo.billing.document import Document, Party
 from saldo.billing.errors import DocumentInvalid
 from saldo.kit.money import format_eur_plain
+
+if TYPE_CHECKING:
+    import xmlschema
 
 NS = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -23,6 +26,10 @@ N1_NOTE = "Escluse ex art. 15 DPR 633/72"
 
 @cache
 def schema() -> xmlschema.XMLSchema:
+    """The official schema, loaded on first use (xmlschema takes most of a second to import,
+    which no command but those issuing documents should pay)."""
+    import xmlschema
+
     return xmlschema.XMLSchema(str(SCHEMA))
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from saldo.billing.credits import CreditResult, PaymentResult, issue_credit_note, pay_invoice
 from saldo.billing.invoices import (
     accounts_for,
     find_invoice,
@@ -29,8 +30,9 @@ from saldo.customers.service import (
 )
 from saldo.kit.clock import FixedClock
 from saldo.kit.errors import InvalidInput
-from saldo.kit.money import format_eur
-from saldo.kit.validators import parse_id, parse_instant
+from saldo.kit.money import format_eur, parse_eur
+from saldo.kit.validators import check_text, parse_id, parse_instant
+from saldo.runtime import retrying
 
 customer_app = typer.Typer(help="Clienti: dati per la fattura.", no_args_is_help=True)
 bill_app = typer.Typer(help="Emissione delle fatture.", no_args_is_help=True)
@@ -59,9 +61,7 @@ def customer_update(
     rt = runtime()
     changes = CustomerChanges(name, address, zip, city, province, country, email, pec, sdi_code)
     with rt.transaction() as session:
-        customer = update_customer(
-            session, customer=find_customer(session, key), changes=changes
-        )
+        customer = update_customer(session, customer=find_customer(session, key), changes=changes)
         data = customer_json(customer)
     if as_json:
         emit_json(data)
@@ -204,3 +204,69 @@ def invoice_xml(number: str, output: Output = None) -> None:
         invoice = find_invoice(session, number)
         name, xml = invoice.file_name, invoice.xml.encode("utf-8")
     _write(output, name, xml)
+
+
+@invoice_app.command("credit-note")
+@command
+def invoice_credit_note(
+    number: str,
+    amount: Annotated[str, typer.Option("--amount", help="taxable euro to credit, e.g. 10.50")],
+    reason: Annotated[str, typer.Option("--reason", help="why (at most 200 characters)")],
+    ref: Annotated[
+        str | None, typer.Option("--ref", help="idempotency key: the same twice issues one")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Issue a TD04 credit note on an invoice (VAT added at the invoice's rate)."""
+    rt = runtime()
+    cents = parse_eur(amount, field="--amount")
+    check_text(reason, field="--reason", max_length=200)
+    if not reason.strip():
+        raise InvalidInput("--reason: non può essere vuoto", "--reason: must not be empty")
+    if ref is not None:
+        check_text(ref, field="--ref", max_length=80)
+    result = retrying(
+        rt,
+        lambda s: _credit_json(
+            issue_credit_note(
+                s, number=number, amount_cents=cents, reason=reason.strip(), ref=ref,
+                now=rt.clock.now(),
+            )
+        ),
+    )  # fmt: skip
+    if as_json:
+        emit_json(result)
+        return
+    note = " (già emessa)" if result["replayed"] else ""
+    console.print(f"nota di credito {result['number']}: {format_eur(result['total_cents'])}{note}")
+
+
+def _credit_json(result: CreditResult) -> dict[str, Any]:
+    return {**invoice_json(result.note), "replayed": result.replayed}
+
+
+@invoice_app.command("pay")
+@command
+def invoice_pay(
+    number: str,
+    ref: Annotated[str, typer.Option("--ref", help="payment id (e.g. the bank transfer's CRO)")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Record the payment of an invoice (the same --ref twice pays once)."""
+    rt = runtime()
+    check_text(ref, field="--ref", max_length=100)
+    if not ref.strip():
+        raise InvalidInput("--ref: non può essere vuoto", "--ref: must not be empty")
+    data = retrying(
+        rt,
+        lambda s: _paid_json(pay_invoice(s, number=number, ref=ref.strip(), now=rt.clock.now())),
+    )
+    if as_json:
+        emit_json(data)
+        return
+    note = " (già registrato)" if data["replayed"] else ""
+    console.print(f"fattura {data['number']} pagata{note}")
+
+
+def _paid_json(result: PaymentResult) -> dict[str, Any]:
+    return {**invoice_json(result.invoice), "replayed": result.replayed}

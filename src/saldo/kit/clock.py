@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -81,3 +81,8 @@ def parse_instant(text: str) -> datetime:
     from saldo.kit.validators import parse_instant as bounded
 
     return bounded(text)
+
+
+def long_date(day: date, lang: str = "it") -> str:
+    """A calendar date as documents write it: "1 dicembre 2026", "1 December 2026"."""
+    return f"{day.day} {MONTH_NAMES['en' if lang == 'en' else 'it'][day.month - 1]} {day.year}"

@@ -72,6 +72,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("series", "year", name=op.f("pk_invoice_sequence")),
     )
     _create_invoice()
+    op.create_table(
+        "bill_run",
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("finished_at", WHEN, nullable=False),
+        sa.Column("issued", sa.Integer(), nullable=False),
+        sa.Column("errors", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("period", name=op.f("pk_bill_run")),
+    )
     op.add_column("billable_charge", sa.Column("invoice_id", ID, nullable=True))
     op.create_index("ix_billable_charge_invoice_id", "billable_charge", ["invoice_id"])
     if op.get_bind().dialect.name == "postgresql":
@@ -113,13 +121,17 @@ def _create_invoice() -> None:
         sa.Column("file_name", sa.String(length=40), nullable=False),
         sa.Column("created_at", WHEN, nullable=False),
         sa.ForeignKeyConstraint(
-            ["account_id"], ["billing_account.id"], name=op.f("fk_invoice_account_id_billing_account")
+            ["account_id"],
+            ["billing_account.id"],
+            name=op.f("fk_invoice_account_id_billing_account"),
         ),
         sa.ForeignKeyConstraint(
             ["customer_id"], ["customer.id"], name=op.f("fk_invoice_customer_id_customer")
         ),
         sa.ForeignKeyConstraint(
-            ["credits_invoice_id"], ["invoice.id"], name=op.f("fk_invoice_credits_invoice_id_invoice")
+            ["credits_invoice_id"],
+            ["invoice.id"],
+            name=op.f("fk_invoice_credits_invoice_id_invoice"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invoice")),
         sa.UniqueConstraint("number", name=op.f("uq_invoice_number")),
@@ -153,8 +165,13 @@ def downgrade() -> None:
             op.f("fk_billable_charge_invoice_id_invoice"), "billable_charge", type_="foreignkey"
         )
     op.drop_column("billable_charge", "invoice_id")
-    for index in ("ix_invoice_credits_invoice_id", "ix_invoice_customer_id", "ix_invoice_account_id"):
+    for index in (
+        "ix_invoice_credits_invoice_id",
+        "ix_invoice_customer_id",
+        "ix_invoice_account_id",
+    ):
         op.drop_index(index, table_name="invoice")
+    op.drop_table("bill_run")
     op.drop_table("invoice")
     op.drop_table("invoice_sequence")
     op.drop_index("ix_billed_line_msisdn", table_name="billed_line")
