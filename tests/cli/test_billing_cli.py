@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from lxml import etree
+from pypdf import PdfReader
 
 from saldo.billing.xml import validate_xml
 from tests.factories import DEMO_CATALOG
@@ -93,6 +94,33 @@ def test_bill_run_and_invoices_from_the_cli(saldo, tmp_path: Path) -> None:  # t
     assert etree.fromstring(data).findtext(".//Numero") == "M/2026/000001"
     saldo("invoice", "xml", "M/2026/000001", "--output", str(tmp_path / "f.xml"))
     assert (tmp_path / "f.xml").read_bytes() == data
+    assert saldo("invoice", "pdf", "M/2026/000001").stdout.strip() == "M-2026-000001.pdf"
+    pdf = PdfReader(tmp_path / "M-2026-000001.pdf")
+    assert "Fattura n. M/2026/000001" in pdf.pages[0].extract_text()
+    assert pdf.attachments == {written: [data]}
+    paid = json.loads(saldo("invoice", "pay", "M/2026/000001", "--ref", "CRO-7", "--json").stdout)
+    assert (paid["status"], paid["replayed"]) == ("paid", False)
+    assert json.loads(saldo("invoice", "pay", "M/2026/000001", "--ref", "CRO-7", "--json").stdout)[
+        "replayed"
+    ]
+    assert (
+        "already paid"
+        in saldo("invoice", "pay", "M/2026/000001", "--ref", "CRO-8", expect=4).stderr
+    )
+    note = json.loads(
+        saldo("invoice", "credit-note", "M/2026/000001", "--amount", "5", "--reason", "sconto",
+              "--ref", "NC-1", "--json").stdout
+    )  # fmt: skip
+    assert (note["kind"], note["total_cents"], note["credits"]) == (
+        "credit_note",
+        610,
+        "M/2026/000001",
+    )
+    refused = saldo(
+        "invoice", "credit-note", "M/2026/000001", "--amount", "20", "--reason", "x", expect=4
+    )
+    assert "19.99" in refused.stderr or "19,99" in refused.stderr
+    saldo("invoice", "credit-note", "M/2026/000001", "--amount", "-1", "--reason", "x", expect=2)
     saldo("invoice", "show", "M/2026/000009", expect=3)
     assert "YYYY-MM" in saldo("bill", "run", "--period", "2026-13", expect=2).stderr
     saldo("bill", "run", "--period", "2026-11", "--now", "yesterday", expect=2)

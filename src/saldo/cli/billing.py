@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from saldo.billing.credits import CreditResult, PaymentResult, issue_credit_note, pay_invoice
+from saldo.billing.document import Document
 from saldo.billing.invoices import (
     accounts_for,
     find_invoice,
@@ -18,6 +19,7 @@ from saldo.billing.invoices import (
     list_invoices,
     running_invoice,
 )
+from saldo.billing.pdf import render_pdf
 from saldo.billing.periods import parse_period
 from saldo.billing.runs import run_bills
 from saldo.cli.context import runtime
@@ -270,3 +272,15 @@ def invoice_pay(
 
 def _paid_json(result: PaymentResult) -> dict[str, Any]:
     return {**invoice_json(result.invoice), "replayed": result.replayed}
+
+
+@invoice_app.command("pdf")
+@command
+def invoice_pdf(number: str, output: Output = None) -> None:
+    """Write the courtesy PDF, the FatturaPA XML attached (default name <number>.pdf)."""
+    rt = runtime()
+    with rt.read() as session:
+        invoice = find_invoice(session, number)
+        doc, xml, name = Document.from_json(invoice.document), invoice.xml, invoice.file_name
+    pdf = render_pdf(doc, xml=xml.encode("utf-8"), file_name=name)
+    _write(output, invoice.number.replace("/", "-") + ".pdf", pdf)
