@@ -167,6 +167,9 @@ class Settings(BaseSettings):
         ge=1,
         description="days the worker keeps SMS received and messages sent (inbox included)",
     )
+    sepa_dir: str = Field(
+        default="sepa", description="folder where the bill run writes SEPA direct debit batches"
+    )
     smpp: SmppSettings = Field(default_factory=SmppSettings)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)

@@ -121,6 +121,7 @@ def issue(
         status="issued",
         credits_invoice_id=credits_invoice_id,
         reason=doc.reason,
+        payment_method=doc.payment_method,
         document=doc.to_json(),
         xml=xml.decode("utf-8"),
         file_name=file_name(seller_vat, doc.progressive),

@@ -115,6 +115,10 @@ class Invoice(Base):
     """The frozen description (JSON) the XML and the PDF are rendered from."""
     xml: Mapped[str] = mapped_column(Text)
     """The FatturaPA document as validated before it was stored."""
+    payment_method: Mapped[str] = mapped_column(String(4))
+    """MP05 (bank transfer) | MP19 (SEPA direct debit)."""
+    collection_file: Mapped[str | None] = mapped_column(String(80))
+    """The SEPA direct debit batch (pain.008 file name) that collects it."""
     file_name: Mapped[str] = mapped_column(String(40))
     """``IT<operator VAT>_<progressive>.xml`` as the SdI expects it."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -23,6 +23,7 @@ from saldo.billing.document import ChargeRow, Document, charge_lines, summarize,
 from saldo.billing.issuing import buyer_of, issue, payment_terms, seller_of
 from saldo.billing.models import BillableCharge, BilledLine, BillingAccount, BillRun, Invoice
 from saldo.billing.periods import bounds, period_of, previous
+from saldo.billing.sepa import write_batch
 from saldo.catalog.schemas import CatalogDocument
 from saldo.catalog.service import get_catalog
 from saldo.customers.models import Customer
@@ -42,6 +43,8 @@ class RunReport:
     skipped: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     """(billing account id, message) of the accounts left uninvoiced."""
+    sepa_batch: str | None = None
+    """The pain.008 file written for the direct debit invoices."""
 
 
 def accounts_to_bill(session: Session, *, period: str) -> list[int]:
@@ -158,6 +161,8 @@ def run_bills(
         _one(rt, report, account_id=account_id, period=period, now=now)
         if progress is not None:
             progress(done, len(accounts))
+    batch = write_batch(rt, now=now)
+    report.sepa_batch = str(batch.path) if batch else None
     return report
 
 

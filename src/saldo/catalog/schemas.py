@@ -14,6 +14,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from stdnum.eu import at_02
+from stdnum.exceptions import ValidationError
 
 from saldo.kit.errors import SaldoError
 from saldo.kit.fiscal import normalize_iban, normalize_vat_number
@@ -102,7 +104,15 @@ def _iban(value: str) -> str:
         raise ValueError(exc.message_en) from None
 
 
+def _creditor_id(value: str) -> str:
+    try:
+        return str(at_02.validate(value))
+    except ValidationError:
+        raise ValueError(f"invalid SEPA creditor identifier {shown(value)}") from None
+
+
 VatNumber = Annotated[str, AfterValidator(_vat_number)]
+CreditorId = Annotated[str, AfterValidator(_creditor_id)]
 Iban = Annotated[str, AfterValidator(_iban)]
 Province = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Zip = Annotated[str, Field(pattern=r"^[0-9]{5}$")]
@@ -126,6 +136,8 @@ class OperatorSection(_Strict):
     rea_office: Province | None = None
     rea_number: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,20}$")
     iban: Iban | None = None
+    sepa_creditor_id: CreditorId | None = None
+    """SEPA creditor identifier (e.g. IT26ZZZ09876540015), for direct debit batches."""
 
     @model_validator(mode="after")
     def _rea_whole(self) -> OperatorSection:

@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from saldo.billing.accounts import account_of_customer
 from saldo.billing.credits import CreditResult, PaymentResult, issue_credit_note, pay_invoice
 from saldo.billing.document import Document
 from saldo.billing.invoices import (
@@ -22,6 +23,7 @@ from saldo.billing.invoices import (
 from saldo.billing.pdf import render_pdf
 from saldo.billing.periods import parse_period
 from saldo.billing.runs import run_bills
+from saldo.billing.sepa import set_mandate
 from saldo.cli.context import runtime
 from saldo.cli.output import command, console, emit_json, err_console
 from saldo.customers.service import (
@@ -33,7 +35,7 @@ from saldo.customers.service import (
 from saldo.kit.clock import FixedClock
 from saldo.kit.errors import InvalidInput
 from saldo.kit.money import format_eur, parse_eur
-from saldo.kit.validators import check_text, parse_id, parse_instant
+from saldo.kit.validators import check_text, parse_date, parse_id, parse_instant
 from saldo.runtime import retrying
 
 customer_app = typer.Typer(help="Clienti: dati per la fattura.", no_args_is_help=True)
@@ -71,6 +73,25 @@ def customer_update(
     console.print(f"cliente {data['vat_number'] or data['tax_code']} aggiornato")
 
 
+@customer_app.command("mandate")
+@command
+def customer_mandate(
+    key: Annotated[str, typer.Argument(metavar="CODICE_FISCALE|PARTITA_IVA")],
+    iban: Annotated[str, typer.Option("--iban", help="the account to debit")],
+    mandate_id: Annotated[str, typer.Option("--mandate-id", help="mandate reference")],
+    signed_on: Annotated[str, typer.Option("--signed-on", help="YYYY-MM-DD")],
+) -> None:
+    """Record a SEPA direct debit mandate: the customer's next invoices are paid by MP19."""
+    rt = runtime()
+    day = parse_date(signed_on, field="--signed-on")
+    with rt.transaction() as session:
+        customer = find_customer(session, key)
+        account = account_of_customer(session, customer_id=customer.id, now=rt.clock.now())
+        set_mandate(session, account=account, iban=iban, mandate_id=mandate_id, signed_on=day)
+        shown = account.mandate_iban
+    console.print(f"mandato {mandate_id.strip()} registrato, IBAN {shown}")
+
+
 @bill_app.command("run")
 @command
 def bill_run(
@@ -105,6 +126,7 @@ def bill_run(
         "issued": report.issued,
         "skipped": report.skipped,
         "errors": [{"account": a, "error": e} for a, e in report.errors],
+        "sepa_batch": report.sepa_batch,
     }
     if as_json:
         emit_json(data)

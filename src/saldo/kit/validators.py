@@ -8,7 +8,7 @@ input here and answers a malformed value with ``InvalidInput`` (422, exit code 2
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Annotated
 
 from annotated_types import Interval
@@ -143,3 +143,18 @@ def shown(text: object) -> str:
     """The offending text as a message can show it: quoted, and cut when long."""
     raw = str(text)
     return repr(raw[:40] + "…") if len(raw) > 40 else repr(raw)
+
+
+def parse_date(text: str, *, field: str) -> date:
+    """A calendar day written YYYY-MM-DD, between the years of ``EARLIEST`` and ``LATEST``."""
+    raw = text.strip()
+    try:
+        day = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST.year <= day.year < LATEST.year:
+        raise InvalidInput(
+            f"{field}: data non valida {shown(text)} (AAAA-MM-GG)",
+            f"{field}: invalid date {shown(text)} (YYYY-MM-DD)",
+        )
+    return day

@@ -118,6 +118,8 @@ def _create_invoice() -> None:
         sa.Column("reminded_at", WHEN, nullable=True),
         sa.Column("document", sa.Text(), nullable=False),
         sa.Column("xml", sa.Text(), nullable=False),
+        sa.Column("payment_method", sa.String(length=4), nullable=False),
+        sa.Column("collection_file", sa.String(length=80), nullable=True),
         sa.Column("file_name", sa.String(length=40), nullable=False),
         sa.Column("created_at", WHEN, nullable=False),
         sa.ForeignKeyConstraint(
