@@ -130,3 +130,15 @@ def invoice_json(invoice: Invoice) -> dict[str, Any]:
         "credits": doc.linked_number,
         "file_name": invoice.file_name,
     }
+
+
+def last_invoice_of_line(session: Session, *, msisdn: str) -> Invoice | None:
+    """The newest invoice of the billing account a postpaid line belongs to (None for a
+    prepaid line or before the first bill run): what SMS FATTURA and the voice menu tell."""
+    account = select(BilledLine.account_id).where(BilledLine.msisdn == msisdn).scalar_subquery()
+    return session.scalar(
+        select(Invoice)
+        .where(Invoice.account_id == account, Invoice.kind == "invoice")
+        .order_by(Invoice.issued_on.desc(), Invoice.id.desc())
+        .limit(1)
+    )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from saldo.balances.errors import UnknownLine
 from saldo.balances.schemas import Snapshot
 from saldo.balances.service import get_snapshot
+from saldo.billing.invoices import last_invoice_of_line
 from saldo.catalog.schemas import CatalogDocument
 from saldo.catalog.service import get_catalog
 from saldo.channels.sms import repository, texts
@@ -174,4 +175,6 @@ def compose(
         return texts.not_customer(catalog.operator.name)
     if snapshot.status != "active":
         return texts.not_customer(catalog.operator.name)
+    if command is Command.INVOICE:
+        return texts.last_invoice(last_invoice_of_line(session, msisdn=msisdn))
     return SNAPSHOT_REPLIES[command](snapshot)

@@ -15,6 +15,7 @@ class Command(StrEnum):
     DETAILS = "details"
     OFFER = "offer"
     OPTIONS = "options"
+    INVOICE = "invoice"
     HELP = "help"
     UNKNOWN = "unknown"
 
@@ -32,6 +33,9 @@ KEYWORDS: dict[str, Command] = {
     "PLAN": Command.OFFER,
     "OPZIONI": Command.OPTIONS,
     "OPTIONS": Command.OPTIONS,
+    "FATTURA": Command.INVOICE,
+    "INVOICE": Command.INVOICE,
+    "BILL": Command.INVOICE,
     "AIUTO": Command.HELP,
     "INFO": Command.HELP,
     "HELP": Command.HELP,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from saldo.balances.presenter import AllowanceLine, allowance_line, allowance_lines, renewal
 from saldo.balances.schemas import Snapshot
+from saldo.billing.models import Invoice
 from saldo.kit.clock import short_day
 from saldo.kit.money import format_eur
 from saldo.kit.quantities import format_data, whole_minutes
@@ -122,8 +123,8 @@ def options(snapshot: Snapshot) -> str:
 def help_text(short_code: str) -> str:
     """AIUTO: the commands, in one SMS."""
     return (
-        f"SMS gratis al {short_code}: SALDO credito e consumi, DETTAGLIO tutti i contatori, "
-        "OFFERTA piano e rinnovo, OPZIONI opzioni attive, AIUTO questo elenco."
+        f"SMS gratis al {short_code}: SALDO credito e consumi, DETTAGLIO contatori, "
+        "OFFERTA piano e rinnovo, OPZIONI opzioni attive, FATTURA ultima fattura, AIUTO elenco."
     )
 
 
@@ -148,4 +149,23 @@ def flood_warning(minutes: int) -> str:
     return (
         f"Hai inviato troppe richieste. Riprova tra {minutes} minuti: "
         "fino ad allora non riceverai altre risposte."
+    )
+
+
+INVOICE_STATES = {
+    "issued": "da pagare",
+    "overdue": "scaduta, da pagare",
+    "paid": "pagata",
+    "credited": "stornata",
+}
+
+
+def last_invoice(invoice: Invoice | None) -> str:
+    """FATTURA: amount, due date and state of the line's last invoice."""
+    if invoice is None:
+        return "Nessuna fattura emessa per questa linea."
+    state = INVOICE_STATES.get(invoice.status, invoice.status)
+    return (
+        f"Ultima fattura {invoice.number}: {format_eur(invoice.total_cents)}, "
+        f"scadenza {invoice.due_on.strftime('%d/%m/%Y')}, {state}."
     )
