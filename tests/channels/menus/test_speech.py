@@ -154,7 +154,8 @@ def test_credit_and_plan_as_the_issue_says_it() -> None:
         (
             sample(billing="postpaid", fee=2499, plan="Business Pro"),
             "La tua linea è in abbonamento: i costi arrivano in fattura. La tua offerta Business "
-            "Pro si rinnova il tre dicembre e costa ventiquattro euro e novantanove centesimi.",
+            "Pro si rinnova il tre dicembre e costa ventiquattro euro e novantanove centesimi. "
+            "Non ci sono ancora fatture emesse.",
         ),
         (
             sample(credit=100, fee=0, plan="Base a consumo"),

@@ -13,6 +13,7 @@ from typing import Any, Literal, cast
 from sqlalchemy.orm import Session
 
 from saldo.balances.service import get_snapshot
+from saldo.billing.invoices import last_invoice_of_line
 from saldo.catalog.schemas import CatalogDocument
 from saldo.channels.menus import screens, speech
 from saldo.channels.menus.actions import CallContext, MenuActions
@@ -133,6 +134,7 @@ class _Step:
         self.dialog: Dialog | None = None
         self.prompts = prompt_context(self.document, settings)
         self.prompts.load_snapshot = lambda: get_snapshot(session, msisdn=self._msisdn(), now=now)
+        self.prompts.load_invoice = lambda: last_invoice_of_line(session, msisdn=self._msisdn())
         self.call = CallContext(
             session, now, settings, self.document, channel, key, 0, self.prompts
         )

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, time
 
 from saldo.balances.presenter import AllowanceLine, allowance_lines, renewal
 from saldo.balances.schemas import Snapshot
+from saldo.billing.models import Invoice
 from saldo.channels.menus import words as w
 from saldo.channels.menus.words import Lang
+from saldo.kit.clock import ROME
 
 Segment = tuple[Lang, str]
 
@@ -26,6 +29,8 @@ class PromptContext:
     care_closes: str = "22:00"
     ivr_number: str = "4242"
     load_snapshot: Callable[[], Snapshot] | None = None
+    load_invoice: Callable[[], Invoice | None] | None = None
+    """The last invoice of a postpaid line (its account's), read when a prompt needs it."""
     _snapshot: Snapshot | None = field(default=None, repr=False)
 
     @property
@@ -35,6 +40,9 @@ class PromptContext:
                 raise LookupError("no line identified for this prompt")
             self._snapshot = self.load_snapshot()
         return self._snapshot
+
+    def last_invoice(self) -> Invoice | None:
+        return self.load_invoice() if self.load_invoice is not None else None
 
 
 PromptText = Callable[[PromptContext, Lang], list[Segment]]
@@ -231,6 +239,45 @@ def offer_sentence(snap: Snapshot, lang: Lang) -> str:
     return f"{head} {label}{'; '.join(items)}."
 
 
+def invoice_sentence(invoice: Invoice | None, lang: Lang) -> str:
+    """The postpaid branch: amount, due date and state of the last invoice."""
+    it = lang == "it"
+    if invoice is None:
+        return "Non ci sono ancora fatture emesse." if it else "No invoice has been issued yet."
+    amount = w.euro(invoice.total_cents, lang)
+    due = w.on_date(datetime.combine(invoice.due_on, time(12), ROME), lang, "" if it else "on")
+    if invoice.status == "paid":
+        return (
+            f"La tua ultima fattura, di {amount}, è pagata."
+            if it
+            else f"Your last invoice, of {amount}, is paid."
+        )
+    if invoice.status == "overdue":
+        return (
+            f"La tua ultima fattura, di {amount}, è scaduta {due}: puoi pagarla dall'app."
+            if it
+            else f"Your last invoice, of {amount}, was due {due}: you can pay it in the app."
+        )
+    return (
+        f"La tua ultima fattura, di {amount}, scade {due}."
+        if it
+        else f"Your last invoice, of {amount}, is due {due}."
+    )
+
+
+def _with_invoice(first: Callable[[Snapshot, Lang], str]) -> Prompt:
+    """``first`` about the line, then, for a postpaid line, its last invoice."""
+
+    def text(ctx: PromptContext, lang: Lang) -> list[Segment]:
+        snap = ctx.snapshot
+        said = first(snap, lang)
+        if snap.billing == "postpaid":
+            said += " " + invoice_sentence(ctx.last_invoice(), lang)
+        return [(lang, said)]
+
+    return Prompt(text, static=False)
+
+
 def _credit_and_plan(snap: Snapshot, lang: Lang) -> str:
     return f"{credit_sentence(snap, lang)} {plan_sentence(snap, lang)}"
 
@@ -241,8 +288,8 @@ PROMPTS: dict[str, Prompt] = {
         "Benvenuto nella linea dei clienti business di {operator}.",
         "Welcome to the {operator} business line.",
     ),
-    "credit_plan": _dynamic(_credit_and_plan),
-    "credit": _dynamic(credit_sentence),
+    "credit_plan": _with_invoice(_credit_and_plan),
+    "credit": _with_invoice(credit_sentence),
     "details": _dynamic(details_sentence),
     "offer": _dynamic(offer_sentence),
     "menu": _fixed(
