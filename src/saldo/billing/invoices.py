@@ -99,8 +99,12 @@ def list_invoices(
 
 
 def invoices_of_company(session: Session, *, customer_id: int) -> list[Invoice]:
-    """Every invoice of every billing account of a company (the business area's list)."""
-    return list_invoices(session, customer_ids=[customer_id])
+    """Every invoice of every billing account of a company, and only those (the business
+    area's list); its running invoice is ``running_invoice`` over
+    ``account_ids_of_customer``."""
+    return list_invoices(
+        session, account_ids=account_ids_of_customer(session, customer_id=customer_id)
+    )
 
 
 def invoice_json(invoice: Invoice) -> dict[str, Any]:
@@ -142,3 +146,9 @@ def last_invoice_of_line(session: Session, *, msisdn: str) -> Invoice | None:
         .order_by(Invoice.issued_on.desc(), Invoice.id.desc())
         .limit(1)
     )
+
+
+def account_ids_of_customer(session: Session, *, customer_id: int) -> list[int]:
+    """Every billing account of a customer (a company's, for the business area)."""
+    query = select(BillingAccount.id).where(BillingAccount.customer_id == customer_id)
+    return [int(i) for i in session.scalars(query.order_by(BillingAccount.id))]

@@ -45,7 +45,11 @@ def test_a_postpaid_line_sees_downloads_and_pays_its_invoices(
         assert api.get("/api/v1/me/invoices").json() == []
         run_bills(rt, period="2026-11", now=datetime(2026, 12, 1, 2, 0, tzinfo=ROME))
         [mine] = api.get("/api/v1/me/invoices").json()
-        assert (mine["number"], mine["status"], mine["total_cents"]) == ("M/2026/000001", "issued", 2516)
+        assert (mine["number"], mine["status"], mine["total_cents"]) == (
+            "M/2026/000001",
+            "issued",
+            2516,
+        )
         assert api.get("/api/v1/me/invoices/M-2026-000001").json() == mine
         xml = api.get("/api/v1/me/invoices/M-2026-000001/xml")
         assert xml.headers["content-type"] == "application/xml"

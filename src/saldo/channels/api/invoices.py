@@ -8,10 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy.orm import Session
 
 from saldo.billing.document import Document
-from saldo.billing.errors import CustomerNotFound, InvoiceNotFound
 from saldo.billing.invoices import (
     accounts_for,
     find_invoice,
@@ -19,31 +17,15 @@ from saldo.billing.invoices import (
     list_invoices,
     running_invoice,
 )
-from saldo.billing.models import Invoice
 from saldo.billing.pdf import render_pdf
 from saldo.channels.api.base import ApiRoute, errors
 from saldo.channels.api.schemas import CardIn
 from saldo.channels.http.deps import BearerDep, ProviderDep, RuntimeDep, api_line, api_me
+from saldo.channels.selfcare.invoices import attachment, line_accounts, own_invoice
 from saldo.payments.invoices import pay_invoice_by_card
 from saldo.payments.providers import parse_card
 
 router = APIRouter(prefix="/me/invoices", tags=["invoices"], route_class=ApiRoute)
-
-
-def line_accounts(session: Session, msisdn: str) -> list[int]:
-    """The billing accounts of a signed-in line: its own (none for a prepaid line)."""
-    try:
-        return accounts_for(session, msisdn)[1]
-    except CustomerNotFound:
-        return []
-
-
-def own_invoice(session: Session, msisdn: str, number: str) -> Invoice:
-    """An invoice of the line's account, by its number as URLs write it; 404 otherwise."""
-    invoice = find_invoice(session, number.replace("-", "/"))
-    if invoice.account_id not in line_accounts(session, msisdn):
-        raise InvoiceNotFound(number)
-    return invoice
 
 
 @router.get("", responses=errors(401))
@@ -69,20 +51,12 @@ def my_invoice(number: str, rt: RuntimeDep, bearer: BearerDep) -> dict[str, Any]
         return invoice_json(own_invoice(session, me.msisdn, number))
 
 
-def _attachment(data: bytes, media_type: str, name: str) -> Response:
-    return Response(
-        data,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
 @router.get("/{number}/xml", response_class=Response, responses=errors(401, 404))
 def my_invoice_xml(number: str, rt: RuntimeDep, bearer: BearerDep) -> Response:
     """The FatturaPA XML, named as the SdI names it."""
     with api_line(rt, bearer, read=True) as (session, me):
         invoice = own_invoice(session, me.msisdn, number)
-        return _attachment(invoice.xml.encode(), "application/xml", invoice.file_name)
+        return attachment(invoice.xml.encode(), "application/xml", invoice.file_name)
 
 
 @router.get("/{number}/pdf", response_class=Response, responses=errors(401, 404))
@@ -92,7 +66,7 @@ def my_invoice_pdf(number: str, rt: RuntimeDep, bearer: BearerDep) -> Response:
         invoice = own_invoice(session, me.msisdn, number)
         doc, xml, name = Document.from_json(invoice.document), invoice.xml, invoice.file_name
         pdf_name = invoice.number.replace("/", "-") + ".pdf"
-    return _attachment(
+    return attachment(
         render_pdf(doc, xml=xml.encode(), file_name=name), "application/pdf", pdf_name
     )
 

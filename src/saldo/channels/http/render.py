@@ -29,6 +29,7 @@ DONE = {
     "option_off": "Opzione disattivata.",
     "pin": "PIN salvato: usalo quando chiami il 4242 da un altro numero.",
     "read": "Messaggi segnati come letti.",
+    "invoice_paid": "Fattura pagata: grazie!",
 }
 
 
