@@ -262,8 +262,12 @@ EN: dict[str, str] = {
     # invoices
     "Fatture": "Invoices",
     "Fattura in emissione": "Invoice being issued",
-    "La tua linea è ricaricabile: non riceve fatture.": "Your line is prepaid: it gets no invoices.",
-    "Addebiti di questo mese fino a oggi (%(period)s).": "This month's charges so far (%(period)s).",
+    "La tua linea è ricaricabile: non riceve fatture.": (
+        "Your line is prepaid: it gets no invoices."
+    ),
+    "Addebiti di questo mese fino a oggi (%(period)s).": (
+        "This month's charges so far (%(period)s)."
+    ),
     "Voce": "Item",
     "Imponibile": "Taxable amount",
     "IVA": "VAT",
