@@ -26,6 +26,13 @@ WHERE: dict[str, str | tuple[str, str]] = {
     "charge_usage": "saldo.charging.service",
     "charge_online": "saldo.charging.online",
     "open_session": "saldo.identity.service",
+    "BillableCharge": "saldo.billing.models",
+    "BilledLine": "saldo.billing.models",
+    "BillingAccount": "saldo.billing.models",
+    "Invoice": "saldo.billing.models",
+    "Document": "saldo.billing.document",
+    "render_pdf": "saldo.billing.pdf",
+    "run_bills": "saldo.billing.runs",
     # channels and processes
     "create_app": "saldo.channels.http.app",
     "SmsInbound": "saldo.channels.sms.models",

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from saldo.billing import runs
 from saldo.billing.accounts import record_monthly_tcg
 from saldo.billing.invoices import accounts_for, find_invoice, invoice_json, running_invoice
 from saldo.billing.models import BillableCharge, Invoice
@@ -154,17 +156,26 @@ def test_an_account_without_address_is_reported_and_the_run_goes_on(billing_rt: 
         assert find_invoice(session, "M/2026/000001").customer_id != account
 
 
-def test_a_run_stopped_half_way_resumes_without_issuing_twice(billing_rt: Runtime) -> None:
+def test_a_run_stopped_half_way_resumes_without_issuing_twice(
+    billing_rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for i in range(5):
         postpaid_line(billing_rt, f"+39347100000{i}")
+    monkeypatch.setattr(runs, "BATCH", 2)
+    real = runs.invoice_account
+    calls = []
 
-    def crash(done: int, total: int) -> None:
-        if done == 2:
+    def crashing(session: Session, **kwargs: object) -> Invoice | None:
+        calls.append(kwargs["account_id"])
+        if len(calls) == 4:  # in the middle of the second batch
             raise KeyboardInterrupt
+        return real(session, **kwargs)  # type: ignore[arg-type]
 
+    monkeypatch.setattr(runs, "invoice_account", crashing)
     with pytest.raises(KeyboardInterrupt):
-        run_bills(billing_rt, period="2026-11", now=RUN_AT, progress=crash)
-    assert len(_invoices(billing_rt)) == 2
+        run_bills(billing_rt, period="2026-11", now=RUN_AT)
+    assert [i.number for i in _invoices(billing_rt)] == ["M/2026/000001", "M/2026/000002"]
+    monkeypatch.setattr(runs, "invoice_account", real)
     report = run_bills(billing_rt, period="2026-11", now=RUN_AT)
     assert report.issued == ["M/2026/000003", "M/2026/000004", "M/2026/000005"]
     numbers = [i.number for i in _invoices(billing_rt)]

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from saldo.billing.models import BilledLine, BillingAccount
+from saldo.billing.models import BillableCharge, BilledLine, BillingAccount
 from saldo.billing.periods import bounds, period_of
 from saldo.billing.service import record_charge
 from saldo.catalog.service import get_catalog
 from saldo.customers.models import Customer
+from saldo.db import dialect_name, table
 
 TCG_KIND = "tcg"
 
@@ -69,23 +71,43 @@ def record_tcg(session: Session, *, billed: BilledLine, period: str) -> None:
     )
 
 
-def lines_open_in(session: Session, *, period: str) -> list[BilledLine]:
-    """The postpaid lines active at some time in ``period``."""
+def lines_open_in(session: Session, *, period: str) -> list[tuple[int, datetime, str]]:
+    """(line id, opened at, customer segment) of the postpaid lines active in ``period``."""
     start, end = bounds(period)
-    return list(
-        session.scalars(
-            select(BilledLine)
-            .where(BilledLine.opened_at < end)
-            .where(or_(BilledLine.closed_at.is_(None), BilledLine.closed_at >= start))
-            .order_by(BilledLine.line_id)
-        )
+    query = (
+        select(BilledLine.line_id, BilledLine.opened_at, Customer.segment)
+        .join(BillingAccount, BillingAccount.id == BilledLine.account_id)
+        .join(Customer, Customer.id == BillingAccount.customer_id)
+        .where(BilledLine.opened_at < end)
+        .where(or_(BilledLine.closed_at.is_(None), BilledLine.closed_at >= start))
+        .order_by(BilledLine.line_id)
     )
+    return [(int(r[0]), r[1], r[2]) for r in session.execute(query)]
 
 
 def record_monthly_tcg(session: Session, *, period: str) -> int:
     """Every line active in ``period`` owes its TCG (the worker on the 1st, the bill run before
-    it invoices); lines already charged for it are left as they are. Returns the lines seen."""
+    it invoices), in one statement per thousand lines; lines already charged for it are left as
+    they are. Returns the lines seen."""
     lines = lines_open_in(session, period=period)
-    for billed in lines:
-        record_tcg(session, billed=billed, period=period)
+    _, document = get_catalog(session)
+    amounts = {"business": document.billing.tcg_business}
+    start, _ = bounds(period)
+    rows = [
+        {
+            "line_id": line_id,
+            "kind": TCG_KIND,
+            "net_cents": amounts.get(segment, document.billing.tcg_private),
+            "vat_rate_bp": 0,
+            "occurred_at": max(start, opened_at),
+            "reference": f"tcg:{line_id}:{period}",
+        }
+        for line_id, opened_at, segment in lines
+    ]
+    insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
+    for chunk in range(0, len(rows), 1000):
+        session.execute(
+            insert(table(BillableCharge)).on_conflict_do_nothing(index_elements=["reference"]),
+            rows[chunk : chunk + 1000],
+        )
     return len(lines)

@@ -25,6 +25,13 @@ N1_NOTE = "Escluse ex art. 15 DPR 633/72"
 
 
 @cache
+def fast_schema() -> etree.XMLSchema:
+    """The official schema compiled by libxml2: what every document is checked against as it
+    is issued (about 0.2 ms a document; xmlschema takes some 7 ms, too slow for a bill run)."""
+    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+
+
+@cache
 def schema() -> xmlschema.XMLSchema:
     """The official schema, loaded on first use (xmlschema takes most of a second to import,
     which no command but those issuing documents should pay)."""
@@ -150,18 +157,27 @@ def _payment(body: etree._Element, doc: Document) -> None:
 
 
 def render_xml(doc: Document) -> bytes:
-    """The FatturaPA of ``doc``, validated: an invalid one raises ``DocumentInvalid``."""
+    """The FatturaPA of ``doc``, validated against the official schema: an invalid one raises
+    ``DocumentInvalid`` with the schema's message."""
     root = etree.Element(f"{{{NS}}}FatturaElettronica", nsmap={"p": NS, "ds": DS})
     root.set("versione", "FPR12")
     _header(root, doc)
     _body(root, doc)
+    if not fast_schema().validate(root):
+        # refused: xmlschema names the first violation with its path, for the run's report
+        validate_xml(etree.tostring(root))
+        first = fast_schema().error_log.last_error
+        raise DocumentInvalid(
+            f"FatturaPA non valida secondo lo schema ufficiale: {first}",
+            f"FatturaPA invalid against the official schema: {first}",
+        )
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    validate_xml(data)
     return bytes(data)
 
 
 def validate_xml(data: bytes) -> None:
-    """Check a FatturaPA against the official schema; the schema's first complaint otherwise."""
+    """Check a FatturaPA against the official schema with xmlschema (an independent validator
+    of the same XSD); the schema's first complaint otherwise."""
     error = next(schema().iter_errors(etree.fromstring(data)), None)
     if error is not None:
         path = error.path or ""
