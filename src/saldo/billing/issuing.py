@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from saldo.billing.document import Document, Party
 from saldo.billing.errors import CustomerDataMissing, OperatorDataMissing
 from saldo.billing.models import BillingAccount, Invoice
-from saldo.billing.numbering import invoice_number, progressive
+from saldo.billing.numbering import take_numbers
 from saldo.billing.xml import file_name, render_xml
 from saldo.catalog.schemas import CatalogDocument
 from saldo.customers.models import Customer
@@ -99,8 +99,8 @@ def issue(
 ) -> Invoice:
     """Number ``draft``, render and validate its XML, store it. The number is taken last, in
     this transaction: a document that fails gives it back on rollback."""
-    number = invoice_number(session, series=series, year=issued_on.year)
-    doc = replace(draft, number=number, progressive=progressive(session))
+    number, progressive = take_numbers(session, series=series, year=issued_on.year)
+    doc = replace(draft, number=number, progressive=progressive)
     xml = render_xml(doc)
     seller_vat = doc.seller.vat_number or ""
     totals = doc.totals

@@ -90,19 +90,26 @@ def names_of(catalog: CatalogDocument) -> dict[str, str]:
 
 
 def invoice_account(
-    session: Session, *, account_id: int, period: str, now: datetime
+    session: Session,
+    *,
+    account_id: int,
+    period: str,
+    now: datetime,
+    catalog: CatalogDocument | None = None,
 ) -> Invoice | None:
-    """Issue the period's invoice of one account; None when there is nothing (left) to bill."""
-    key = f"run:{account_id}:{period}"
-    if session.scalar(select(Invoice.id).where(Invoice.issue_key == key)) is not None:
-        return None
+    """Issue the period's invoice of one account; None when there is nothing (left) to bill.
+    An invoice of the period already there makes the insert fail (its issue key is unique)."""
     start, end = bounds(period)
     charges = uninvoiced(session, account_ids=[account_id], start=start, end=end)
     if not charges:
         return None
-    account = session.get_one(BillingAccount, account_id)
-    customer = session.get_one(Customer, account.customer_id)
-    _, catalog = get_catalog(session)
+    account, customer = session.execute(
+        select(BillingAccount, Customer)
+        .join(Customer, Customer.id == BillingAccount.customer_id)
+        .where(BillingAccount.id == account_id)
+    ).one()
+    catalog = catalog or get_catalog(session)[1]
+    key = f"run:{account_id}:{period}"
     today = to_rome(now).date()
     method, extra = payment_terms(account)
     lines = with_stamp(charge_lines((row for _, row in charges), names_of(catalog)))
@@ -169,8 +176,10 @@ def run_bills(
         issued: list[str] = []
         errors: list[tuple[int, str]] = []
         with rt.transaction() as session:
+            catalog = get_catalog(session)[1]
             for account_id in chunk:
-                _one(session, issued, errors, account_id=account_id, period=period, now=now)
+                _one(session, issued, errors, account_id=account_id, period=period, now=now,
+                     catalog=catalog)  # fmt: skip
         report.issued += issued
         report.errors += errors
         report.skipped += len(chunk) - len(issued) - len(errors)
@@ -189,10 +198,13 @@ def _one(
     account_id: int,
     period: str,
     now: datetime,
+    catalog: CatalogDocument,
 ) -> None:
     savepoint = session.begin_nested()
     try:
-        invoice = invoice_account(session, account_id=account_id, period=period, now=now)
+        invoice = invoice_account(
+            session, account_id=account_id, period=period, now=now, catalog=catalog
+        )
         savepoint.commit()
     except (IntegrityError, Conflict):
         savepoint.rollback()  # another run issued this account's invoice first
