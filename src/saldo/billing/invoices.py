@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saldo.billing.document import Document, charge_lines, summarize, with_stamp
@@ -16,8 +16,8 @@ from saldo.billing.periods import bounds, period_of
 from saldo.billing.runs import names_of, uninvoiced
 from saldo.catalog.service import get_catalog
 from saldo.customers.models import Customer
-from saldo.kit.errors import InvalidInput
-from saldo.kit.fiscal import normalize_tax_code, normalize_vat_number
+from saldo.customers.service import find_customer
+from saldo.kit.errors import InvalidInput, NotFound
 from saldo.kit.msisdn import normalize_msisdn
 
 
@@ -26,21 +26,14 @@ def accounts_for(session: Session, key: str) -> tuple[Customer, list[int]]:
     partita IVA or a codice fiscale (every account of the customer)."""
     raw = key.strip().upper()
     if len(raw) == 16 or (len(raw.removeprefix("IT")) == 11 and raw.removeprefix("IT").isdigit()):
-        fiscal = normalize_tax_code(raw) if len(raw) == 16 else normalize_vat_number(raw)
-        customer = session.scalar(
-            select(Customer)
-            .where(or_(Customer.vat_number == fiscal, Customer.tax_code == fiscal))
-            .order_by(Customer.id)
-            .limit(1)
-        )
-        if customer is None:
-            raise CustomerNotFound(key)
-        ids = session.scalars(
-            select(BillingAccount.id).where(BillingAccount.customer_id == customer.id)
-        ).all()
+        try:
+            customer = find_customer(session, raw)
+        except NotFound:
+            raise CustomerNotFound(key) from None
+        ids = account_ids_of_customer(session, customer_id=customer.id)
         if not ids:
             raise CustomerNotFound(key)
-        return customer, [int(i) for i in ids]
+        return customer, ids
     try:
         msisdn = normalize_msisdn(key)
     except InvalidInput:

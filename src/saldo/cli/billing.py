@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from saldo.billing.accounts import account_of_customer
-from saldo.billing.credits import CreditResult, PaymentResult, issue_credit_note, pay_invoice
+from saldo.billing.credits import issue_credit_note, pay_invoice
 from saldo.billing.document import Document
 from saldo.billing.invoices import (
     accounts_for,
@@ -20,6 +22,7 @@ from saldo.billing.invoices import (
     list_invoices,
     running_invoice,
 )
+from saldo.billing.models import Invoice
 from saldo.billing.pdf import render_pdf
 from saldo.billing.periods import parse_period
 from saldo.billing.runs import run_bills
@@ -36,7 +39,7 @@ from saldo.kit.clock import FixedClock
 from saldo.kit.errors import InvalidInput
 from saldo.kit.money import format_eur, parse_eur
 from saldo.kit.validators import check_text, parse_date, parse_id, parse_instant
-from saldo.runtime import retrying
+from saldo.runtime import Runtime, retrying
 
 customer_app = typer.Typer(help="Clienti: dati per la fattura.", no_args_is_help=True)
 bill_app = typer.Typer(help="Emissione delle fatture.", no_args_is_help=True)
@@ -244,29 +247,40 @@ def invoice_credit_note(
     """Issue a TD04 credit note on an invoice (VAT added at the invoice's rate)."""
     rt = runtime()
     cents = parse_eur(amount, field="--amount")
-    check_text(reason, field="--reason", max_length=200)
-    if not reason.strip():
-        raise InvalidInput("--reason: non può essere vuoto", "--reason: must not be empty")
-    if ref is not None:
-        check_text(ref, field="--ref", max_length=80)
-    result = retrying(
-        rt,
-        lambda s: _credit_json(
-            issue_credit_note(
-                s, number=number, amount_cents=cents, reason=reason.strip(), ref=ref,
-                now=rt.clock.now(),
-            )
-        ),
-    )  # fmt: skip
+    why = _filled(reason, field="--reason", max_length=200)
+    key = None if ref is None else _filled(ref, field="--ref", max_length=80)
+
+    def credit(session: Session) -> tuple[Invoice, bool]:
+        note = issue_credit_note(
+            session, number=number, amount_cents=cents, reason=why, ref=key, now=rt.clock.now()
+        )
+        return note.note, note.replayed
+
+    data = _replayable(rt, credit)
     if as_json:
-        emit_json(result)
+        emit_json(data)
         return
-    note = " (già emessa)" if result["replayed"] else ""
-    console.print(f"nota di credito {result['number']}: {format_eur(result['total_cents'])}{note}")
+    note = " (già emessa)" if data["replayed"] else ""
+    console.print(f"nota di credito {data['number']}: {format_eur(data['total_cents'])}{note}")
 
 
-def _credit_json(result: CreditResult) -> dict[str, Any]:
-    return {**invoice_json(result.note), "replayed": result.replayed}
+def _filled(text: str, *, field: str, max_length: int) -> str:
+    """A text option that fits its column and is not blank, stripped."""
+    check_text(text, field=field, max_length=max_length)
+    if not text.strip():
+        raise InvalidInput(f"{field}: non può essere vuoto", f"{field}: must not be empty")
+    return text.strip()
+
+
+def _replayable(rt: Runtime, work: Callable[[Session], tuple[Invoice, bool]]) -> dict[str, Any]:
+    """Run ``work`` in a transaction of its own; the document it answers as JSON, with
+    ``replayed`` when it was there already."""
+
+    def as_json(session: Session) -> dict[str, Any]:
+        invoice, replayed = work(session)
+        return {**invoice_json(invoice), "replayed": replayed}
+
+    return retrying(rt, as_json)
 
 
 @invoice_app.command("pay")
@@ -278,22 +292,18 @@ def invoice_pay(
 ) -> None:
     """Record the payment of an invoice (the same --ref twice pays once)."""
     rt = runtime()
-    check_text(ref, field="--ref", max_length=100)
-    if not ref.strip():
-        raise InvalidInput("--ref: non può essere vuoto", "--ref: must not be empty")
-    data = retrying(
-        rt,
-        lambda s: _paid_json(pay_invoice(s, number=number, ref=ref.strip(), now=rt.clock.now())),
-    )
+    payment = _filled(ref, field="--ref", max_length=100)
+
+    def pay(session: Session) -> tuple[Invoice, bool]:
+        paid = pay_invoice(session, number=number, ref=payment, now=rt.clock.now())
+        return paid.invoice, paid.replayed
+
+    data = _replayable(rt, pay)
     if as_json:
         emit_json(data)
         return
     note = " (già registrato)" if data["replayed"] else ""
     console.print(f"fattura {data['number']} pagata{note}")
-
-
-def _paid_json(result: PaymentResult) -> dict[str, Any]:
-    return {**invoice_json(result.invoice), "replayed": result.replayed}
 
 
 @invoice_app.command("pdf")

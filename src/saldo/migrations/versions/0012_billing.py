@@ -81,15 +81,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("period", name=op.f("pk_bill_run")),
     )
     op.add_column("billable_charge", sa.Column("invoice_id", ID, nullable=True))
-    op.create_index("ix_billable_charge_invoice_id", "billable_charge", ["invoice_id"])
-    if op.get_bind().dialect.name == "postgresql":
-        op.create_foreign_key(
-            op.f("fk_billable_charge_invoice_id_invoice"),
-            "billable_charge",
-            "invoice",
-            ["invoice_id"],
-            ["id"],
-        )
     _backfill()
 
 
@@ -161,11 +152,6 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_billable_charge_invoice_id", table_name="billable_charge")
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_constraint(
-            op.f("fk_billable_charge_invoice_id_invoice"), "billable_charge", type_="foreignkey"
-        )
     op.drop_column("billable_charge", "invoice_id")
     for index in (
         "ix_invoice_credits_invoice_id",
