@@ -58,3 +58,44 @@ def test_invoices_page_downloads_and_pay_now(web: Web, rt: Runtime, tmp_path: Pa
     assert "Invoice being issued" in english and "Paid" in english
     prepaid = web.browser_login(make_line(rt, plan="CASA_RIC", credit="20"))
     assert "non riceve fatture" in text_of(prepaid.get("/invoices").text)
+
+
+def test_the_invoice_data_page_validates_and_saves_all_or_nothing(
+    web: Web, rt: Runtime, tmp_path: Path
+) -> None:
+    load_billing_catalog(rt, tmp_path)
+    postpaid_line(rt, "+393471000001", address=False)
+    browser = web.browser_login("+393471000001")
+    form = browser.get("/profile")
+    assert form.status_code == 200 and "Dati per la fattura" in form.text
+    token = form_token(form.text)
+    data = {
+        "address": "Via Verdi 3",
+        "zip": "2012",
+        "city": "Torino",
+        "province": "TO",
+        "csrf": token,
+    }
+    refused = browser.post("/profile", data=data)
+    assert refused.status_code == 422 and "CAP" in text_of(refused.text)
+    assert 'value="Via Verdi 3"' in refused.text  # what was typed stays in the form
+    assert 'value=""' in browser.get("/profile").text.split('id="address"')[1][:80]  # nothing saved
+    saved = browser.post("/profile", data={**data, "zip": "10121", "pec": "mario@pec.example.it"})
+    assert saved.status_code == 303 and saved.headers["location"] == "/profile?done=profile"
+    page = browser.get("/profile?done=profile").text
+    assert "Dati per la fattura salvati." in text_of(page) and 'value="10121"' in page
+    with rt.read() as session:
+        from sqlalchemy import select
+
+        from saldo.customers.models import Customer
+
+        customer = session.scalars(
+            select(Customer).where(Customer.tax_code == "RSSMRA80A01H501U")
+        ).one()
+        assert (customer.address, customer.zip, customer.city, customer.province, customer.pec) == (
+            "Via Verdi 3",
+            "10121",
+            "Torino",
+            "TO",
+            "mario@pec.example.it",
+        )

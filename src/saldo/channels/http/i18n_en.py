@@ -286,4 +286,19 @@ EN: dict[str, str] = {
     "Paga ora": "Pay now",
     "Fattura %(number)s, scadenza %(due)s.": "Invoice %(number)s, due %(due)s.",
     "Fattura pagata: grazie!": "Invoice paid: thank you!",
+    "Dati per la fattura": "Invoice details",
+    "Indirizzo di fatturazione e recapiti: li usiamo per le tue fatture elettroniche.": (
+        "Billing address and contacts: we use them for your e-invoices."
+    ),
+    "Nome e cognome o ragione sociale": "Full name or company name",
+    "Indirizzo (via e numero civico)": "Address (street and number)",
+    "CAP": "Postcode",
+    "Comune": "Town",
+    "Provincia (sigla)": "Province (two letters)",
+    "Nazione (codice)": "Country (code)",
+    "E-mail": "E-mail",
+    "PEC (facoltativa)": "Certified e-mail, PEC (optional)",
+    "Codice destinatario SdI (facoltativo)": "SdI recipient code (optional)",
+    "Salva i dati": "Save",
+    "Dati per la fattura salvati.": "Invoice details saved.",
 }

@@ -30,6 +30,7 @@ DONE = {
     "pin": "PIN salvato: usalo quando chiami il 4242 da un altro numero.",
     "read": "Messaggi segnati come letti.",
     "invoice_paid": "Fattura pagata: grazie!",
+    "profile": "Dati per la fattura salvati.",
 }
 
 
