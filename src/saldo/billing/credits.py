@@ -3,6 +3,7 @@ they correct; a payment reference pays once. Nothing here commits."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -98,7 +99,7 @@ def issue_credit_note(
         draft=draft,
         account=session.get_one(BillingAccount, invoice.account_id),
         kind="credit_note",
-        issue_key=key or f"credit:{invoice.id}:{now.isoformat()}:{amount_cents}",
+        issue_key=key or f"credit:{invoice.id}:{uuid.uuid4().hex}",
         series=catalog.billing.series,
         issued_on=today,
         now=now,
@@ -142,7 +143,9 @@ def pay_invoice(session: Session, *, number: str, ref: str, now: datetime) -> Pa
         .values(status="paid", payment_ref=ref, paid_at=now)
         .execution_options(synchronize_session=False)
     )
-    if paid.rowcount != 1:  # type: ignore[attr-defined]
-        raise AlreadyPaid(number)
     session.refresh(invoice)
+    if paid.rowcount != 1:  # type: ignore[attr-defined]
+        if invoice.payment_ref == ref:  # the same payment, recorded a moment ago
+            return PaymentResult(invoice, True)
+        raise AlreadyPaid(number)
     return PaymentResult(invoice, False)

@@ -122,10 +122,6 @@ def invoice_json(invoice: Invoice) -> dict[str, Any]:
         "total_cents": invoice.total_cents,
         "status": invoice.status,
         "lines": [_line_json(asdict(line)) for line in doc.lines],
-        "period": invoice.period,
-        "payment_method": doc.payment_method,
-        "credits": doc.linked_number,
-        "file_name": invoice.file_name,
     }
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from saldo.billing.accounts import account_of_customer
@@ -280,7 +281,10 @@ def _replayable(rt: Runtime, work: Callable[[Session], tuple[Invoice, bool]]) ->
         invoice, replayed = work(session)
         return {**invoice_json(invoice), "replayed": replayed}
 
-    return retrying(rt, as_json)
+    try:
+        return retrying(rt, as_json)
+    except IntegrityError:  # the same key at the same moment from another process: replay it
+        return retrying(rt, as_json)
 
 
 @invoice_app.command("pay")

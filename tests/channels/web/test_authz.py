@@ -9,7 +9,17 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from saldo.channels.selfcare import home, login, messages, options, plan, topup, usage
+from saldo.channels.selfcare import (
+    home,
+    invoices,
+    login,
+    messages,
+    options,
+    plan,
+    profile,
+    topup,
+    usage,
+)
 from saldo.lines.models import Line
 from saldo.notifications.models import OutboxMessage
 from saldo.notifications.service import enqueue
@@ -18,7 +28,7 @@ from tests.channels.web.support import Web, form_token
 from tests.factories import make_line, snapshot
 
 PUBLIC = {"/login", "/login/code", "/lang/{code}", "/manifest.webmanifest", "/logout"}
-PAGE_MODULES = (home, login, topup, plan, options, usage, messages)
+PAGE_MODULES = (home, login, topup, plan, options, usage, messages, invoices, profile)
 
 
 def _page_routes() -> list[tuple[str, str]]:
@@ -102,6 +112,7 @@ def _victim(web: Web) -> tuple[str, dict[str, str]]:
         "code": "MONDO_100",
         "action": "off",
         "msisdn": msisdn,
+        "number": "M-2026-000001",
     }
     return msisdn, values
 
@@ -237,7 +248,16 @@ def test_forms_without_the_sessions_csrf_token_change_nothing(web: Web) -> None:
     posts = [p for m, p in _page_routes() if m == "POST" and p not in PUBLIC]
     assert len(posts) >= 7
     for path in posts:
-        url = _fill(path, {"ref": ref, "message_id": "1", "code": "GIGA_EXTRA_10", "action": "on"})
+        url = _fill(
+            path,
+            {
+                "ref": ref,
+                "message_id": "1",
+                "code": "GIGA_EXTRA_10",
+                "action": "on",
+                "number": "M-2026-000001",
+            },
+        )
         for token in ("", "forged", foreign_token):
             answer = browser.post(url, data={**FORM, "code": "GIGA200", "csrf": token})
             assert answer.status_code in (404, 422), (url, token, answer.status_code)
