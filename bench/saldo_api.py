@@ -32,6 +32,7 @@ WHERE: dict[str, str | tuple[str, str]] = {
     "Invoice": "saldo.billing.models",
     "Document": "saldo.billing.document",
     "render_pdf": "saldo.billing.pdf",
+    "courtesy_copies": "saldo.billing.pdf",
     "run_bills": "saldo.billing.runs",
     # channels and processes
     "create_app": "saldo.channels.http.app",

@@ -74,8 +74,23 @@ def test_bill_run_and_invoices_from_the_cli(saldo, tmp_path: Path) -> None:  # t
     assert "indirizzo" in json.loads(failed.stdout)["errors"][0]["error"]
     saldo("customer", "update", PIVA, "--address", "Via Dante 7", "--zip", "20121",
           "--city", "Milano", "--province", "MI", "--country", "IT")  # fmt: skip
-    report = json.loads(saldo("bill", "run", "--period", "2026-11", *RUN, "--json").stdout)
-    assert report["issued"] == ["M/2026/000001"]
+    report = json.loads(
+        saldo(
+            "bill",
+            "run",
+            "--period",
+            "2026-11",
+            *RUN,
+            "--pdf",
+            "copies",
+            "--workers",
+            "2",
+            "--json",
+        ).stdout
+    )
+    assert (report["issued"], report["pdfs"]) == (["M/2026/000001"], 1)
+    copy = PdfReader(tmp_path / "copies" / "M-2026-000001.pdf")
+    assert "Fattura n. M/2026/000001" in copy.pages[0].extract_text()
     again = json.loads(saldo("bill", "run", "--period", "2026-11", *RUN, "--json").stdout)
     assert again["issued"] == []
     [listed] = json.loads(saldo("invoice", "list", "--json").stdout)

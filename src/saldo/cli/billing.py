@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ from saldo.billing.invoices import (
     running_invoice,
 )
 from saldo.billing.models import Invoice
-from saldo.billing.pdf import render_pdf
+from saldo.billing.pdf import courtesy_copies, pdf_name, render_pdf
 from saldo.billing.periods import parse_period
 from saldo.billing.runs import run_bills
 from saldo.billing.sepa import set_mandate
@@ -101,6 +102,12 @@ def customer_mandate(
 def bill_run(
     period: Annotated[str, typer.Option("--period", help="YYYY-MM, the month to invoice")],
     now: Annotated[str | None, typer.Option("--now", help="the run's instant (ISO 8601)")] = None,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="folder for the courtesy PDFs of the run")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="processes rendering the PDFs")
+    ] = max(1, os.cpu_count() or 1),
     as_json: JsonFlag = False,
 ) -> None:
     """Issue one invoice per billing account with uninvoiced charges of the month."""
@@ -132,6 +139,14 @@ def bill_run(
         "errors": [{"account": a, "error": e} for a, e in report.errors],
         "sepa_batch": report.sepa_batch,
     }
+    if pdf is not None:
+        try:
+            data["pdfs"] = courtesy_copies(rt, numbers=report.issued, folder=pdf, workers=workers)
+        except OSError as exc:
+            raise InvalidInput(
+                f"--pdf: impossibile scrivere in {pdf}: {exc.strerror}",
+                f"--pdf: cannot write into {pdf}: {exc.strerror}",
+            ) from None
     if as_json:
         emit_json(data)
     else:
@@ -319,4 +334,4 @@ def invoice_pdf(number: str, output: Output = None) -> None:
         invoice = find_invoice(session, number)
         doc, xml, name = Document.from_json(invoice.document), invoice.xml, invoice.file_name
     pdf = render_pdf(doc, xml=xml.encode("utf-8"), file_name=name)
-    _write(output, invoice.number.replace("/", "-") + ".pdf", pdf)
+    _write(output, pdf_name(invoice.number), pdf)

@@ -19,7 +19,7 @@ from saldo.billing.invoices import (
     running_invoice,
 )
 from saldo.billing.models import Invoice
-from saldo.billing.pdf import render_pdf
+from saldo.billing.pdf import pdf_name, render_pdf
 from saldo.channels.http.deps import ProviderDep, RuntimeDep, lang_of, page_line, payment_provider
 from saldo.channels.http.render import page, redirect
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
@@ -81,7 +81,7 @@ def invoice_pdf(request: Request, rt: RuntimeDep, number: str) -> Response:
         invoice = own_invoice(session, me.msisdn, number)
         doc, xml, name = Document.from_json(invoice.document), invoice.xml, invoice.file_name
     pdf = render_pdf(doc, xml=xml.encode(), file_name=name)
-    return attachment(pdf, "application/pdf", _in_url(doc.number) + ".pdf")
+    return attachment(pdf, "application/pdf", pdf_name(doc.number))
 
 
 @router.get("/invoices/{number}/xml")
