@@ -118,17 +118,49 @@ def build_states(
 # One statement for the one-event path: the line and its active buckets (in no order: rating
 # orders them), and with an event id whether that event was already rated (its usage record,
 # looked up once and not once per bucket).
+# Each row is the line's columns (LINE_COLUMNS order), then one bucket's (bucket_rows order),
+# then the event's rated figures: each part sliced by the width of its own list, so a column
+# added to one cannot shift the meaning of another's.
+_LINE_FIELDS = (
+    "l.id",
+    "l.msisdn",
+    "l.billing",
+    "l.plan_code",
+    "l.catalog_version_id",
+    "c.checksum",
+    "l.version",
+)
+_BUCKET_FIELDS = (
+    "b.id",
+    "b.line_id",
+    "b.service",
+    "b.zone",
+    "b.source_code",
+    "b.unlimited",
+    "b.total",
+    "b.remaining",
+    "b.valid_from",
+    "b.expires_at",
+)
+_RATED_FIELDS = (
+    "u.covered",
+    "u.billed_units",
+    "u.charge_cents",
+    "u.credit_cents",
+    "u.unpaid_cents",
+)
+assert len(_LINE_FIELDS) == len(LINE_COLUMNS)
+_LINE_END = len(_LINE_FIELDS)
+_BUCKET_END = _LINE_END + len(_BUCKET_FIELDS)
 _LINE_SQL = (
-    "SELECT l.id, l.msisdn, l.billing, l.plan_code, l.catalog_version_id, c.checksum, l.version,"
-    " b.id, b.line_id, b.service, b.zone, b.source_code, b.unlimited, b.total, b.remaining,"
-    " b.valid_from, b.expires_at{rated}"
+    "SELECT {fields}"
     " FROM {usage}line l JOIN catalog_version c ON c.id = l.catalog_version_id"
     " JOIN bucket b ON b.line_id = l.id AND b.status = 'active'"
     " WHERE l.msisdn = ?"
 )
-_STATE_SQL = _LINE_SQL.format(rated="", usage="")
+_STATE_SQL = _LINE_SQL.format(fields=", ".join(_LINE_FIELDS + _BUCKET_FIELDS), usage="")
 _STATE_AND_RATED_SQL = _LINE_SQL.format(
-    rated=", u.covered, u.billed_units, u.charge_cents, u.credit_cents, u.unpaid_cents",
+    fields=", ".join(_LINE_FIELDS + _BUCKET_FIELDS + _RATED_FIELDS),
     usage="(SELECT 1) AS one LEFT JOIN usage_record u ON u.event_id = ? CROSS JOIN ",
 )
 
@@ -143,6 +175,6 @@ def load_line_state(
         rows = fetch_all(unit, _STATE_AND_RATED_SQL, (event_id, msisdn))
     if not rows:
         raise LineNotFound(msisdn)
-    states = build_states(unit, [rows[0][:7]], [r[7:17] for r in rows])
-    rated = rows[0][17:22]
+    states = build_states(unit, [rows[0][:_LINE_END]], [r[_LINE_END:_BUCKET_END] for r in rows])
+    rated = rows[0][_BUCKET_END:]
     return states[msisdn], (None if not rated or rated[0] is None else tuple(rated))

@@ -20,7 +20,7 @@ from schemathesis.generation.case import Case
 from tests.channels.web.support import Web
 from tests.factories import make_line
 
-EXAMPLES = 150
+EXAMPLES = 300
 LOGOUT = ("DELETE", "/api/v1/auth/token")
 
 
