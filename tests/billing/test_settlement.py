@@ -65,6 +65,7 @@ def test_a_credit_note_is_a_valid_td04_naming_the_invoice_and_is_capped(invoiced
     assert root.findtext(".//TipoDocumento") == "TD04"
     assert root.findtext(".//DatiFattureCollegate/IdDocumento") == FIRST
     assert root.findtext(".//DatiFattureCollegate/Data") == "2026-12-01"
+    assert root.find(".//DatiPagamento") is None  # the customer owes nothing on a credit note
     with pytest.raises(CreditTooLarge) as refused:
         _credit(invoiced, 1000, ref="T-2")  # 9.99 left of 19.99
     assert "9,99" in refused.value.message_it

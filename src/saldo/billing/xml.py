@@ -145,6 +145,8 @@ def _body(root: etree._Element, doc: Document) -> None:
 
 
 def _payment(body: etree._Element, doc: Document) -> None:
+    if doc.type == "TD04":
+        return  # a credit note asks the customer for nothing: no payment terms
     pagamento = _add(body, "DatiPagamento")
     _add(pagamento, "CondizioniPagamento", "TP02")
     dettaglio = _add(pagamento, "DettaglioPagamento")
