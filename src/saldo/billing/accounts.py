@@ -90,6 +90,8 @@ def record_monthly_tcg(session: Session, *, period: str) -> int:
     it invoices), in one statement per thousand lines; lines already charged for it are left as
     they are. Returns the lines seen."""
     lines = lines_open_in(session, period=period)
+    if not lines:  # nothing to charge (and no catalogue needed: a new database has none)
+        return 0
     _, document = get_catalog(session)
     amounts = {"business": document.billing.tcg_business}
     start, _ = bounds(period)
