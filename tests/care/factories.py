@@ -38,6 +38,12 @@ def answer(
         rt.clock.set(at)  # type: ignore[attr-defined]
     with rt.transaction() as session:
         return care.answer_ticket(
-            session, code=code, body="Abbiamo verificato e corretto.", actor="operator",
-            origin=CLI, rules=RULES, now=rt.clock.now(), resolution=resolution,
+            session,
+            code=code,
+            body="Abbiamo verificato e corretto.",
+            actor="operator",
+            origin=CLI,
+            rules=RULES,
+            now=rt.clock.now(),
+            resolution=resolution,
         )

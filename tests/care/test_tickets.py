@@ -79,14 +79,27 @@ def test_every_status_change_is_kept_with_its_time(rt: Runtime) -> None:
     rt.clock.set(start + timedelta(hours=1))  # type: ignore[attr-defined]
     with rt.transaction() as session:
         t = repo.ticket_by_code(session, ticket.code)
-        care.reply(session, ticket=t, author="operator", actor="operator",
-                   body="Ci mandi la fattura?", now=rt.clock.now())
+        care.reply(
+            session,
+            ticket=t,
+            author="operator",
+            actor="operator",
+            body="Ci mandi la fattura?",
+            now=rt.clock.now(),
+        )
         assert t.status == "waiting_customer"
     rt.clock.set(start + timedelta(hours=2))  # type: ignore[attr-defined]
     with rt.transaction() as session:
         t = repo.ticket_by_code(session, ticket.code)
-        care.reply(session, ticket=t, author="customer", actor="customer", body="Eccola",
-                   now=rt.clock.now(), files=[check_file("fattura.pdf", PDF)])
+        care.reply(
+            session,
+            ticket=t,
+            author="customer",
+            actor="customer",
+            body="Eccola",
+            now=rt.clock.now(),
+            files=[check_file("fattura.pdf", PDF)],
+        )
         assert t.status == "open"
     answer(rt, ticket.code, at=start + timedelta(hours=3))
     with rt.transaction() as session:
@@ -94,16 +107,18 @@ def test_every_status_change_is_kept_with_its_time(rt: Runtime) -> None:
     with rt.read() as session:
         changes = session.execute(
             select(TicketChange.status, TicketChange.created_at)
-            .where(TicketChange.ticket_id == ticket.id).order_by(TicketChange.id)
+            .where(TicketChange.ticket_id == ticket.id)
+            .order_by(TicketChange.id)
         ).all()
         t = repo.ticket_by_code(session, ticket.code)
         messages = repo.thread(session, t.id)
         files = repo.attachments_of(session, t.id)
-    assert [c.status for c in changes] == [
-        "open", "waiting_customer", "open", "answered", "closed"
-    ]
+    assert [c.status for c in changes] == ["open", "waiting_customer", "open", "answered", "closed"]
     assert [c.created_at - start for c in changes] == [
-        timedelta(0), timedelta(hours=1), timedelta(hours=2), timedelta(hours=3),
+        timedelta(0),
+        timedelta(hours=1),
+        timedelta(hours=2),
+        timedelta(hours=3),
         timedelta(hours=3),
     ]
     assert [m.author for m in messages] == ["customer", "operator", "customer", "operator"]
@@ -112,14 +127,24 @@ def test_every_status_change_is_kept_with_its_time(rt: Runtime) -> None:
         ("fattura.pdf", "application/pdf", len(PDF))
     ]
     with rt.transaction() as session, pytest.raises(TicketState):
-        care.reply(session, ticket=repo.ticket_by_code(session, ticket.code),
-                   author="customer", actor="customer", body="ancora", now=rt.clock.now())
+        care.reply(
+            session,
+            ticket=repo.ticket_by_code(session, ticket.code),
+            author="customer",
+            actor="customer",
+            body="ancora",
+            now=rt.clock.now(),
+        )
 
 
 @pytest.mark.parametrize(
     ("name", "data", "kind"),
-    [("a.pdf", PDF, "application/pdf"), ("b.png", PNG, "image/png"),
-     ("photo", JPEG, "image/jpeg"), ("x.txt", PNG, "image/png")],
+    [
+        ("a.pdf", PDF, "application/pdf"),
+        ("b.png", PNG, "image/png"),
+        ("photo", JPEG, "image/jpeg"),
+        ("x.txt", PNG, "image/png"),
+    ],
 )
 def test_attachments_are_known_by_their_content(name: str, data: bytes, kind: str) -> None:
     assert check_file(name, data).content_type == kind
@@ -127,8 +152,13 @@ def test_attachments_are_known_by_their_content(name: str, data: bytes, kind: st
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("fake.pdf", b"MZ\x90\x00 not a pdf"), ("x.png", b"GIF89a......"), ("e.pdf", b""),
-     ("big.pdf", b"%PDF-" + b"0" * MAX_BYTES), ("script.jpg", b"<script>alert(1)</script>")],
+    [
+        ("fake.pdf", b"MZ\x90\x00 not a pdf"),
+        ("x.png", b"GIF89a......"),
+        ("e.pdf", b""),
+        ("big.pdf", b"%PDF-" + b"0" * MAX_BYTES),
+        ("script.jpg", b"<script>alert(1)</script>"),
+    ],
 )
 def test_attachments_of_another_kind_or_too_large_are_refused(name: str, data: bytes) -> None:
     with pytest.raises(InvalidAttachment):
@@ -136,7 +166,9 @@ def test_attachments_of_another_kind_or_too_large_are_refused(name: str, data: b
 
 
 def test_exactly_5_mb_is_accepted() -> None:
-    assert check_file("max.pdf", b"%PDF-" + b"0" * (MAX_BYTES - 5)).content_type == "application/pdf"
+    assert (
+        check_file("max.pdf", b"%PDF-" + b"0" * (MAX_BYTES - 5)).content_type == "application/pdf"
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,8 +185,19 @@ def test_exactly_5_mb_is_accepted() -> None:
         {"kind": "refund", "amount_cents": 0, "refund_to": "credit"},
         {"kind": "refund", "amount_cents": 500, "refund_to": "cash"},
         {"kind": "refund", "amount_cents": 500, "refund_to": "iban"},
-        {"kind": "refund", "amount_cents": 500, "refund_to": "iban", "iban": "IT60X0542811101000000123457", "iban_holder": "Mario Rossi"},
-        {"kind": "refund", "amount_cents": 500, "refund_to": "iban", "iban": "IT60X0542811101000000123456"},
+        {
+            "kind": "refund",
+            "amount_cents": 500,
+            "refund_to": "iban",
+            "iban": "IT60X0542811101000000123457",
+            "iban_holder": "Mario Rossi",
+        },
+        {
+            "kind": "refund",
+            "amount_cents": 500,
+            "refund_to": "iban",
+            "iban": "IT60X0542811101000000123456",
+        },
     ],
 )
 def test_bad_input_is_refused_and_creates_nothing(rt: Runtime, fields: dict[str, object]) -> None:
@@ -163,9 +206,14 @@ def test_bad_input_is_refused_and_creates_nothing(rt: Runtime, fields: dict[str,
         open_ticket(rt, msisdn, **fields)  # type: ignore[arg-type]
     with rt.read() as session:
         assert session.scalar(select(func.count()).select_from(Ticket)) == 0
-        assert session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.topic == "ticket")
-        ) == 0
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.topic == "ticket")
+            )
+            == 0
+        )
 
 
 def test_a_customer_sees_only_their_own_tickets(rt: Runtime) -> None:
@@ -187,7 +235,14 @@ def test_attachments_per_ticket_are_bounded(rt: Runtime) -> None:
     ticket = open_ticket(rt, make_line(rt), kind="message")
     files = [check_file(f"{n}.png", PNG) for n in range(11)]
     with rt.transaction() as session, pytest.raises(InvalidTicket):
-        care.reply(session, ticket=repo.ticket_by_code(session, ticket.code), author="customer",
-                   actor="customer", body="tanti", now=rt.clock.now(), files=files)
+        care.reply(
+            session,
+            ticket=repo.ticket_by_code(session, ticket.code),
+            author="customer",
+            actor="customer",
+            body="tanti",
+            now=rt.clock.now(),
+            files=files,
+        )
     with rt.read() as session:
         assert session.scalar(select(func.count()).select_from(TicketAttachment)) == 0

@@ -3,6 +3,7 @@ exactly one batch across runs (claimed by a conditional UPDATE in the batch's tr
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,10 +48,17 @@ class Debtor:
 def export_refunds(session: Session, *, debtor: Debtor, now: datetime) -> RefundBatch | None:
     """A batch of every approved IBAN refund not yet exported (None when there is none);
     its XML is validated against the pain.001 schema and kept with the batch."""
-    msg_id = f"SALDO-{to_rome(now):%Y%m%d%H%M%S}-{now.microsecond:06d}"
+    # the batch's id names its message: unique, and the same batch is never written twice
     batch_id = add_row(
-        session, RefundBatch, message_id=msg_id, count=0, total_cents=0, xml="", created_at=now
+        session,
+        RefundBatch,
+        message_id=uuid.uuid4().hex,
+        count=0,
+        total_cents=0,
+        xml="",
+        created_at=now,
     )
+    msg_id = f"SALDO-{to_rome(now):%Y%m%d}-{batch_id:08d}"
     claimed = (
         session.execute(
             update(ticket_t)
@@ -78,7 +86,7 @@ def export_refunds(session: Session, *, debtor: Debtor, now: datetime) -> Refund
     session.execute(
         update(batch_t)
         .where(batch_t.c.id == batch_id)
-        .values(count=len(rows), total_cents=total, xml=xml)
+        .values(message_id=msg_id, count=len(rows), total_cents=total, xml=xml)
     )
     batch = session.get(RefundBatch, batch_id)
     assert batch is not None

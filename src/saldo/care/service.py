@@ -137,6 +137,10 @@ def answer_ticket(
     text = clean_text(body, field="body", max_length=MAX_BODY)
     if ticket.status == "closed":
         raise TicketState(f"la segnalazione {code} è chiusa", f"ticket {code} is closed")
+    decide = ticket.kind == "refund" and resolution is not None
+    if decide and ticket.refund_status != "requested":
+        _check_decided(ticket, resolution)
+        decide = False
     _message(session, ticket, "operator", actor, text, now, ())
     ticket.first_response_at = ticket.first_response_at or now
     ticket.answered_at = ticket.answered_at or now
@@ -158,7 +162,7 @@ def answer_ticket(
             origin=origin,
             now=now,
         )
-    if ticket.kind == "refund" and resolution is not None:
+    if decide:
         decide_refund(
             session,
             ticket=ticket,
@@ -216,6 +220,16 @@ def decide_refund(
         )
     _change(session, ticket, ticket.status, actor, now, note=f"refund {target}")
     return ticket
+
+
+def _check_decided(ticket: Ticket, resolution: str | None) -> None:
+    """A refund already decided may be answered again, but not decided otherwise."""
+    was = "rejected" if ticket.refund_status == "rejected" else "accepted"
+    if resolution != was:
+        raise TicketState(
+            f"il rimborso {ticket.code} è già stato deciso ({ticket.refund_status})",
+            f"refund {ticket.code} was already decided ({ticket.refund_status})",
+        )
 
 
 def close_ticket(session: Session, *, code: str, actor: str, now: datetime) -> Ticket:
