@@ -28,7 +28,7 @@ from tests.factories import make_line
 
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
-DEBTOR = Debtor("Saldo Mobile S.p.A.", "IT02L1234512345123456789012", "")
+DEBTOR = Debtor("Saldo Mobile S.p.A.", "IT94N0306909606100000063217", "")
 
 
 def _iban_refund(rt: Runtime, msisdn: str, cents: int, iban: str = IBAN_OK) -> str:
