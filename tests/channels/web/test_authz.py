@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from saldo.channels.selfcare import home, login, messages, options, plan, topup, usage
+from saldo.channels.selfcare import home, login, messages, options, plan, tickets, topup, usage
 from saldo.lines.models import Line
 from saldo.notifications.models import OutboxMessage
 from saldo.notifications.service import enqueue
@@ -18,7 +18,7 @@ from tests.channels.web.support import Web, form_token
 from tests.factories import make_line, snapshot
 
 PUBLIC = {"/login", "/login/code", "/lang/{code}", "/manifest.webmanifest", "/logout"}
-PAGE_MODULES = (home, login, topup, plan, options, usage, messages)
+PAGE_MODULES = (home, login, topup, plan, options, usage, messages, tickets)
 
 
 def _page_routes() -> list[tuple[str, str]]:
@@ -102,6 +102,7 @@ def _victim(web: Web) -> tuple[str, dict[str, str]]:
         "code": "MONDO_100",
         "action": "off",
         "msisdn": msisdn,
+        "attachment_id": "1",
     }
     return msisdn, values
 

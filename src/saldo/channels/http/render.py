@@ -29,6 +29,8 @@ DONE = {
     "option_off": "Opzione disattivata.",
     "pin": "PIN salvato: usalo quando chiami il 4242 da un altro numero.",
     "read": "Messaggi segnati come letti.",
+    "ticket": "Segnalazione inviata: ti abbiamo mandato un SMS con il codice.",
+    "reply": "Risposta inviata.",
 }
 
 

@@ -10,7 +10,16 @@ from fastapi.staticfiles import StaticFiles
 
 from saldo.channels.api import routes as api
 from saldo.channels.http.render import STATIC
-from saldo.channels.selfcare import home, login, messages, options, plan, topup, usage
+from saldo.channels.selfcare import (
+    home,
+    login,
+    messages,
+    options,
+    plan,
+    tickets,
+    topup,
+    usage,
+)
 from saldo.kit.errors import InvalidInput
 from saldo.payments.providers import PaymentProvider
 from saldo.payments.sandbox import SANDBOX
@@ -28,7 +37,7 @@ def install_app(app: FastAPI) -> None:
     app.state.test_payments = provider is not None and provider.test
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
-    for module in (home, login, topup, plan, options, usage, messages):
+    for module in (home, login, topup, plan, options, usage, messages, tickets):
         app.include_router(module.router)
     if rt.settings.demo:  # the phone simulator: never outside the demo
         from saldo.channels.demo import pages as demo
