@@ -27,6 +27,8 @@ class TicketRequest:
     iban: str | None = None
     iban_holder: str | None = None
     callback: bool = False
+    acknowledge: bool = True
+    """Send the SMS with the code (not when the channel's own reply carries it: SMS)."""
 
 
 class TicketCreated(BaseModel):

@@ -74,7 +74,7 @@ def open_ticket(
     _change(session, ticket, "open", request.actor, now)
     _message(session, ticket, "customer", request.actor, request.body, now, files)
     recipient = line if line is not None else next(iter(repo.lines_of(session, customer.id)), None)
-    if recipient is not None:
+    if recipient is not None and request.acknowledge:
         notify.acknowledge(session, ticket=ticket, msisdn=recipient.msisdn, now=now)
     return ticket
 

@@ -149,3 +149,19 @@ def flood_warning(minutes: int) -> str:
         f"Hai inviato troppe richieste. Riprova tra {minutes} minuti: "
         "fino ad allora non riceverai altre risposte."
     )
+
+
+def complaint_opened(code: str, deadline: str) -> str:
+    """RECLAMO: the complaint's code, and when the answer is due."""
+    return (
+        f"Abbiamo registrato il tuo reclamo con il codice {code}. "
+        f"Ti risponderemo entro il {deadline}. Puoi seguirlo nell'app."
+    )
+
+
+def complaint_hint(short_code: str) -> str:
+    """RECLAMO without a text."""
+    return (
+        f"Per fare un reclamo invia al {short_code} la parola RECLAMO seguita dal motivo, "
+        "ad esempio: RECLAMO addebito non richiesto."
+    )
