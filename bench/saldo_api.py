@@ -26,6 +26,10 @@ WHERE: dict[str, str | tuple[str, str]] = {
     "charge_usage": "saldo.charging.service",
     "charge_online": "saldo.charging.online",
     "open_session": "saldo.identity.service",
+    "Ticket": "saldo.care.models",
+    "ticket_by_code": "saldo.care.repository",
+    "tickets_of": "saldo.care.repository",
+    "ticket_queue": ("saldo.care.repository", "queue"),
     # channels and processes
     "create_app": "saldo.channels.http.app",
     "SmsInbound": "saldo.channels.sms.models",
