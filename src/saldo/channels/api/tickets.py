@@ -18,6 +18,7 @@ from saldo.care.schemas import MessageView, ThreadView, TicketCreated, TicketReq
 from saldo.channels.api.base import ApiRoute, errors
 from saldo.channels.api.schemas import _In
 from saldo.channels.http.deps import BearerDep, RuntimeDep, api_line
+from saldo.channels.http.render import attachment_response
 from saldo.kit.validators import MAX_INT64, RowId
 
 router = APIRouter(prefix="/me/tickets", tags=["tickets"], route_class=ApiRoute)
@@ -128,15 +129,6 @@ def download(code: Code, attachment_id: RowId, rt: RuntimeDep, bearer: BearerDep
         ticket = mine.my_ticket(session, line_id=me.line_id, code=code)
         found = repo.attachment(session, ticket_id=ticket.id, attachment_id=attachment_id)
         return attachment_response(found.data, found.content_type, found.filename)
-
-
-def attachment_response(data: bytes, content_type: str, filename: str) -> Response:
-    safe = "".join(c for c in filename if c.isascii() and (c.isalnum() or c in "._-")) or "file"
-    return Response(
-        data,
-        media_type=content_type,
-        headers={"content-disposition": f'attachment; filename="{safe}"'},
-    )
 
 
 def _rules(rt: RuntimeDep) -> ComplaintRules:

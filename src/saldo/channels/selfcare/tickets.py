@@ -13,9 +13,8 @@ from saldo.care import repository as repo
 from saldo.care.attachments import MAX_BYTES, CheckedFile, check_file
 from saldo.care.rules import ComplaintRules
 from saldo.care.schemas import TicketRequest
-from saldo.channels.api.tickets import attachment_response
 from saldo.channels.http.deps import RuntimeDep, lang_of, page_line
-from saldo.channels.http.render import page, redirect
+from saldo.channels.http.render import attachment_response, page, redirect
 from saldo.channels.selfcare.base import PageRoute, check_form, chrome
 from saldo.kit.errors import SaldoError
 from saldo.kit.money import parse_eur
