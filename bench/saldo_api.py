@@ -34,6 +34,10 @@ WHERE: dict[str, str | tuple[str, str]] = {
     "render_pdf": "saldo.billing.pdf",
     "courtesy_copies": "saldo.billing.pdf",
     "run_bills": "saldo.billing.runs",
+    "Ticket": "saldo.care.models",
+    "ticket_by_code": "saldo.care.repository",
+    "tickets_of": "saldo.care.repository",
+    "ticket_queue": ("saldo.care.repository", "queue"),
     # channels and processes
     "create_app": "saldo.channels.http.app",
     "SmsInbound": "saldo.channels.sms.models",

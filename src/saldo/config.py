@@ -77,6 +77,18 @@ class CareSettings(BaseSettings):
     business_destination: str = "+390699999998"
     opens: str = "08:00"
     closes: str = "22:00"
+    complaint_days: int = Field(
+        default=30, ge=1, le=365, description="days the operator has to answer a complaint"
+    )
+    indemnity_day_cents: int = Field(
+        default=250, ge=0, description="indemnity per full day a complaint's answer is late"
+    )
+    indemnity_cap_cents: int = Field(
+        default=30000, ge=0, description="the most one late complaint pays (doubled for business)"
+    )
+    sepa_name: str = Field(default="", description="the operator's name in SEPA refund batches")
+    sepa_iban: str = Field(default="", description="the IBAN refunds are paid from")
+    sepa_bic: str = Field(default="", description="the BIC of that account")
 
 
 DEFAULT_SECRET_KEY = "change-me-in-production"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from saldo.balances import models as _balances
 from saldo.billing import models as _billing
+from saldo.care import models as _care
 from saldo.catalog import models as _catalog
 from saldo.channels.menus import models as _menus
 from saldo.channels.sms import models as _sms
@@ -20,6 +21,7 @@ metadata = Base.metadata
 __all__ = [
     "_balances",
     "_billing",
+    "_care",
     "_catalog",
     "_charging",
     "_customers",

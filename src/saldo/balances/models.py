@@ -62,7 +62,9 @@ class LedgerEntry(Base):
     line_id: Mapped[int] = mapped_column(BigInteger, index=True)
     bucket_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))
-    """topup | charge | fee | grant | expiry | adjustment | refund | reservation | release."""
+    """topup | charge | fee | grant | expiry | adjustment | refund | indemnity | reservation |
+    release. ``refund`` and ``indemnity`` come from care tickets (key ``refund:<code>``,
+    ``indemnity:<code>``)."""
     delta: Mapped[int] = mapped_column(BigInteger)
     """Signed change of the bucket's remaining, in the bucket's unit."""
     reference: Mapped[str | None] = mapped_column(String(200))

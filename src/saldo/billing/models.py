@@ -23,9 +23,10 @@ class BillableCharge(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("line.id"))
     kind: Mapped[str] = mapped_column(String(16))
-    """plan_fee | option_fee | usage | tcg."""
+    """plan_fee | option_fee | usage | tcg | indemnity | refund (these two negative)."""
     net_cents: Mapped[int] = mapped_column(BigInteger)
-    """The amount owed without VAT, in cents (a TCG charge: the tax itself, outside VAT)."""
+    """The amount owed without VAT, in cents (a TCG charge: the tax itself, outside VAT;
+    negative: given back)."""
     vat_rate_bp: Mapped[int] = mapped_column(Integer)
     """The VAT rate the invoice applies, in basis points (2200 = 22 %); 0 outside VAT."""
     code: Mapped[str | None] = mapped_column(String(64))

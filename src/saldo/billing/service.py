@@ -16,7 +16,9 @@ from saldo.catalog.schemas import Plan
 from saldo.catalog.service import get_catalog
 from saldo.db import dialect_name, table
 
-KINDS = ("plan_fee", "option_fee", "usage", "tcg")
+KINDS = ("plan_fee", "option_fee", "usage", "tcg", "indemnity", "refund")
+CREDIT_KINDS = ("indemnity", "refund")
+"""Amounts given back (a late complaint's indemnity, an approved refund): negative, VAT-free."""
 charge_t = table(BillableCharge)
 
 
@@ -37,8 +39,8 @@ def record_charge(
     charge of it is answered."""
     if kind not in KINDS:
         raise ValueError(f"unknown charge kind {kind!r}")
-    if net_cents < 0 or vat_rate_bp < 0:
-        raise ValueError("a charge is never negative (corrections are credit notes)")
+    if vat_rate_bp < 0 or (net_cents < 0) != (kind in CREDIT_KINDS):
+        raise ValueError("only indemnities and refunds are negative (else: credit notes)")
     insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
     session.execute(
         insert(charge_t)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from saldo.cli import billing, catalog, demo, lines, ops, serve, usage, voice
+from saldo.cli import billing, care, catalog, demo, lines, ops, serve, usage, voice
 from saldo.cli import sms as sms_commands
 
 app = typer.Typer(
@@ -31,6 +31,9 @@ app.command("serve")(serve.serve)
 app.command("smpp")(sms_commands.smpp)
 app.command("sms")(sms_commands.sms)
 app.add_typer(voice.ivr_app, name="ivr")
+app.add_typer(care.ticket_app, name="ticket")
+app.add_typer(care.care_app, name="care")
+app.add_typer(care.refunds_app, name="refunds")
 app.command("call")(voice.call)
 app.command("agi")(voice.agi)
 

@@ -1,6 +1,7 @@
 """Reads of a line's inbox: the messages sent to its number, as the app shows them.
 
-Messages carrying a secret (login codes) are never part of the inbox.
+Messages carrying a secret (login codes), and the SMS saying a message waits here, are never
+part of the inbox.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from saldo.notifications.models import OutboxMessage
-from saldo.notifications.service import SECRET_TOPICS
+from saldo.notifications.service import NOTICE_TOPICS, SECRET_TOPICS
+
+HIDDEN = (*SECRET_TOPICS, *NOTICE_TOPICS)
 
 
 def inbox(session: Session, *, msisdn: str, limit: int = 50) -> Sequence[OutboxMessage]:
     """The newest messages sent to ``msisdn``, newest first."""
     return session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.recipient == msisdn, OutboxMessage.topic.not_in(SECRET_TOPICS))
+        .where(OutboxMessage.recipient == msisdn, OutboxMessage.topic.not_in(HIDDEN))
         .order_by(OutboxMessage.id.desc())
         .limit(limit)
     ).all()
@@ -31,7 +34,7 @@ def mark_read(session: Session, *, msisdn: str, now: datetime, message_id: int |
         update(OutboxMessage)
         .where(
             OutboxMessage.recipient == msisdn,
-            OutboxMessage.topic.not_in(SECRET_TOPICS),
+            OutboxMessage.topic.not_in(HIDDEN),
             OutboxMessage.read_at.is_(None),
         )
         .values(read_at=now)

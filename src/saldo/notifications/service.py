@@ -20,6 +20,8 @@ FINAL = ("sent", "delivered", "failed")
 SECRET_TOPICS = ("otp",)
 """Messages that carry a secret (a login code): worth nothing after minutes, kept a day."""
 SECRET_KEPT = timedelta(days=1)
+NOTICE_TOPICS = ("notice",)
+"""SMS that only say a message is waiting in the app's inbox: not shown in the inbox itself."""
 
 
 class Transport(Protocol):
@@ -50,7 +52,8 @@ def enqueue(
         "body": body,
         "topic": topic,
         "dedup_key": dedup_key,
-        "status": "pending",
+        # an in-app message is delivered once committed: it is the inbox (no transport sends it)
+        "status": "sent" if channel == "inapp" else "pending",
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,

@@ -191,7 +191,15 @@ def test_an_outcome_without_a_transition_is_a_definition_error() -> None:
 
 
 ACTIONS = frozenset(
-    {"identify_caller", "take_number", "check_pin", "line_segment", "send_details", "care_hours"}
+    {
+        "identify_caller",
+        "take_number",
+        "check_pin",
+        "line_segment",
+        "send_details",
+        "care_hours",
+        "open_complaint",
+    }
 )
 
 

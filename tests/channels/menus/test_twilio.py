@@ -27,8 +27,8 @@ from tests.factories import snapshot, use
 
 MENU_IT = (
     "Per ascoltare i dettagli dei consumi premi uno. Per ricevere i dettagli via SMS premi due. "
-    "Per conoscere la tua offerta e le opzioni attive premi tre. Per parlare con un operatore "
-    "premi nove. Per riascoltare premi asterisco."
+    "Per conoscere la tua offerta e le opzioni attive premi tre. Per i reclami premi quattro. "
+    "Per parlare con un operatore premi nove. Per riascoltare premi asterisco."
 )
 
 
@@ -88,8 +88,8 @@ def test_the_whole_menu_of_4242_and_nothing_is_charged(
         "Your remaining credit is twelve euros and thirty-four cents. Your Giga 150 offer renews "
         "on the third of December and costs nine euros and ninety-nine cents. For your usage "
         "details, press one. To receive the details by text message, press two. For your offer "
-        "and active options, press three. To talk to an operator, press nine. To hear this "
-        "again, press star.",
+        "and active options, press three. For complaints, press four. To talk to an operator, "
+        "press nine. To hear this again, press star.",
     )
     assert english.says[1] == ("it-IT", "Per l'italiano premi zero.")
     assert phone.press("1").says[0][1].startswith("Data in Italy: twelve point five gigabytes")
@@ -165,8 +165,8 @@ def test_the_business_line_from_abroad(
     assert first.says[0][1] == (
         "Benvenuto nella linea dei clienti business di Saldo Mobile. Il tuo credito residuo è "
         "di venticinque euro e un centesimo. Per ricevere un SMS con i consumi e il credito "
-        "premi uno. Per parlare con l'assistenza business premi nove. Per riascoltare premi "
-        "asterisco."
+        "premi uno. Per i reclami premi quattro. Per parlare con l'assistenza business premi "
+        "nove. Per riascoltare premi asterisco."
     )
     assert phone.press("1").says[0][1].startswith("Ti abbiamo inviato un SMS")
     assert [m.body for m in outbox(voice_rt, msisdn)] == [details(snapshot(voice_rt, msisdn))]

@@ -17,6 +17,7 @@ from saldo.channels.selfcare import (
     options,
     plan,
     profile,
+    tickets,
     topup,
     usage,
 )
@@ -28,7 +29,7 @@ from tests.channels.web.support import Web, form_token
 from tests.factories import make_line, snapshot
 
 PUBLIC = {"/login", "/login/code", "/lang/{code}", "/manifest.webmanifest", "/logout"}
-PAGE_MODULES = (home, login, topup, plan, options, usage, messages, invoices, profile)
+PAGE_MODULES = (home, login, topup, plan, options, usage, messages, invoices, profile, tickets)
 
 
 def _page_routes() -> list[tuple[str, str]]:
@@ -113,6 +114,7 @@ def _victim(web: Web) -> tuple[str, dict[str, str]]:
         "action": "off",
         "msisdn": msisdn,
         "number": "M-2026-000001",
+        "attachment_id": "1",
     }
     return msisdn, values
 

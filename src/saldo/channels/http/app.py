@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from saldo import migrate
 from saldo.channels.http.client import TrustedProxies
 from saldo.channels.http.errors import saldo_error_handler
-from saldo.channels.http.limits import WEBHOOK_LIMIT, BodyLimit
+from saldo.channels.http.limits import UPLOAD_LIMIT, UPLOAD_PREFIXES, WEBHOOK_LIMIT, BodyLimit
 from saldo.channels.http.security import ResponseHeaders
 from saldo.channels.http.setup import install_app
 from saldo.channels.menus.endpoints import router as menus_router
@@ -48,7 +48,8 @@ def create_app(rt: Runtime) -> FastAPI:
     web = rt.settings.web
     # the webhooks (Twilio, SMS and USSD gateways) take a few short fields; settings may
     # give other prefixes their own limit (uploads)
-    prefixes = {"/channels/": WEBHOOK_LIMIT, **web.body_limits}
+    uploads = dict.fromkeys(UPLOAD_PREFIXES, UPLOAD_LIMIT)
+    prefixes = {"/channels/": WEBHOOK_LIMIT, **uploads, **web.body_limits}
     app.add_middleware(BodyLimit, default=web.max_body_bytes, prefixes=prefixes)
     app.add_middleware(ResponseHeaders, proxies=TrustedProxies(web.trusted_proxies))  # outermost
     # channel routers (one line each; keep this list sorted)

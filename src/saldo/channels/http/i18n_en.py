@@ -301,4 +301,45 @@ EN: dict[str, str] = {
     "Codice destinatario SdI (facoltativo)": "SdI recipient code (optional)",
     "Salva i dati": "Save",
     "Dati per la fattura salvati.": "Invoice details saved.",
+    # tickets (segnalazioni)
+    "Rispondiamo a un reclamo entro 30 giorni; se tardiamo ti spetta un indennizzo.": (
+        "We answer a complaint within 30 days; if we are late you get an indemnity."
+    ),
+    "Allegato (PDF, JPEG o PNG, al massimo 5 MB)": "Attachment (PDF, JPEG or PNG, at most 5 MB)",
+    "Aperta il": "Opened on",
+    "Bonifico su IBAN": "Bank transfer to an IBAN",
+    "Come vuoi il rimborso": "How you want the refund",
+    "Descrivi il problema": "Describe the problem",
+    "Importo in euro": "Amount in euro",
+    "Indennizzo per risposta in ritardo": "Indemnity for a late answer",
+    "Intestatario del conto": "Account holder",
+    "Linea": "Line",
+    "Nessuna segnalazione.": "No requests.",
+    "Numero della fattura (se riguarda una fattura)": "Invoice number (if it is about an invoice)",
+    "Nuova segnalazione": "New request",
+    "Oggetto": "Subject",
+    "Reclamo": "Complaint",
+    "Rimborso": "Refund",
+    "Rimborso richiesto": "Refund requested",
+    "Rispondi": "Reply",
+    "Risposta entro il": "Answer due by",
+    "Risposta inviata.": "Reply sent.",
+    "Scrivici, fai un reclamo o chiedi un rimborso: rispondiamo qui e ti avvisiamo via SMS.": (
+        "Write to us, file a complaint or ask for a refund: we answer here and let you know by SMS."
+    ),
+    "Segnalazione": "Request",
+    "Segnalazione inviata: ti abbiamo mandato un SMS con il codice.": (
+        "Request sent: we texted you its code."
+    ),
+    "Segnalazioni": "Requests",
+    "Solo per un rimborso": "For a refund only",
+    "Sul credito": "To my credit",
+    "Tipo": "Type",
+    "Tu": "You",
+    "Tutte le segnalazioni": "All requests",
+    "giorni": "days",
+    "Aperta": "Open",
+    "In attesa di una tua risposta": "Waiting for your reply",
+    "Risposta data": "Answered",
+    "Chiusa": "Closed",
 }

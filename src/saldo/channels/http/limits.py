@@ -22,6 +22,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 DEFAULT_LIMIT = 1024 * 1024
 WEBHOOK_LIMIT = 16 * 1024
 """Gateways and Twilio send a few short fields: their routes take no more than this."""
+UPLOAD_LIMIT = 5 * 1024 * 1024 + 64 * 1024
+"""Ticket routes take an attachment of 5 MB and its multipart envelope."""
+UPLOAD_PREFIXES = ("/api/v1/me/tickets/", "/tickets/")
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:

@@ -31,6 +31,8 @@ DONE = {
     "read": "Messaggi segnati come letti.",
     "invoice_paid": "Fattura pagata: grazie!",
     "profile": "Dati per la fattura salvati.",
+    "ticket": "Segnalazione inviata: ti abbiamo mandato un SMS con il codice.",
+    "reply": "Risposta inviata.",
 }
 
 
@@ -89,3 +91,14 @@ def redirect(path: str, **params: str) -> RedirectResponse:
     """303 See Other: after a POST the browser GETs the result (refresh never re-posts)."""
     query = f"?{urlencode(params)}" if params else ""
     return RedirectResponse(path + query, status_code=303)
+
+
+def attachment_response(data: bytes, content_type: str, filename: str) -> Response:
+    """A stored file as a download, as the type its content was checked to be (never shown
+    inline: a browser does not render what a customer uploaded)."""
+    safe = "".join(c for c in filename if c.isascii() and (c.isalnum() or c in "._-")) or "file"
+    return Response(
+        data,
+        media_type=content_type,
+        headers={"content-disposition": f'attachment; filename="{safe}"'},
+    )

@@ -18,6 +18,7 @@ from saldo.channels.selfcare import (
     options,
     plan,
     profile,
+    tickets,
     topup,
     usage,
 )
@@ -38,7 +39,8 @@ def install_app(app: FastAPI) -> None:
     app.state.test_payments = provider is not None and provider.test
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
-    for module in (home, login, topup, plan, options, usage, invoices, profile, messages):
+    pages = (home, login, topup, plan, options, usage, invoices, profile, messages, tickets)
+    for module in pages:
         app.include_router(module.router)
     if rt.settings.demo:  # the phone simulator: never outside the demo
         from saldo.channels.demo import pages as demo

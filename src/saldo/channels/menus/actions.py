@@ -10,6 +10,9 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from saldo.care.rules import ComplaintRules
+from saldo.care.schemas import TicketRequest
+from saldo.care.service import open_for_line
 from saldo.catalog.schemas import CatalogDocument
 from saldo.channels.menus.definitions import PIN_ATTEMPTS
 from saldo.channels.menus.engine import INVALID, Action, Dialog
@@ -62,6 +65,7 @@ class MenuActions:
             "line_segment": self.line_segment,
             "send_details": self.send_details,
             "care_hours": self.care_hours,
+            "open_complaint": self.open_complaint,
         }
 
     def _active_line(self, msisdn: str) -> bool:
@@ -132,3 +136,29 @@ class MenuActions:
     def care_hours(self, _dialog: Dialog, _given: str | None) -> str:
         care = self.call.settings.care
         return "open" if care_is_open(self.call.now, care.opens, care.closes) else "closed"
+
+    def open_complaint(self, dialog: Dialog, _given: str | None) -> str:
+        """A complaint for the caller's line asking for a call back (one per call: pressing
+        again, or a replayed step, says the same code)."""
+        call = self.call
+        code = dialog.vars.get("complaint")
+        if code is None:
+            number = call.document.channels.ivr
+            request = TicketRequest(
+                kind="complaint",
+                subject="Reclamo telefonico",
+                body=f"Reclamo aperto chiamando il {number}: il cliente chiede di essere "
+                "richiamato da un operatore.",
+                channel=call.channel,
+                callback=True,
+            )
+            ticket = open_for_line(
+                call.session,
+                msisdn=dialog.vars["msisdn"],
+                request=request,
+                rules=ComplaintRules.of(call.settings.care),
+                now=call.now,
+            )
+            code = dialog.vars["complaint"] = ticket.code
+        call.prompts.ticket_code = code
+        return "opened"

@@ -48,9 +48,11 @@ def _identification(after: str) -> dict[str, State]:
 
 
 def _closing(care: str) -> dict[str, State]:
-    """Send the details by SMS, talk to an operator, English, giving up."""
+    """Send the details by SMS, a complaint, talk to an operator, English, giving up."""
     return {
         "send_sms": State(do="send_details", say=("sms_sent",), then="menu"),
+        # AGCOM 255/24/CONS: complaints at the first level; one complaint per call
+        "complaint": State(do="open_complaint", say=("complaint_opened",), then="menu"),
         "care": State(do="care_hours", on={"open": "transfer", "closed": "care_closed"}),
         "transfer": State(say=("care_transfer",), end="transfer", transfer_to=care),
         "care_closed": State(say=("care_closed",), then="menu"),
@@ -76,6 +78,7 @@ IVR = Menu(
                 "1": "details",
                 "2": "send_sms",
                 "3": "offer",
+                "4": "complaint",
                 "9": "care",
                 "*": REPEAT,
                 "0": "language",
@@ -104,7 +107,7 @@ IVR_BUSINESS = Menu(
         "menu": State(
             say=("menu_business",),
             expect="key",
-            keys={"1": "send_sms", "9": "care", "*": REPEAT, "0": "language"},
+            keys={"1": "send_sms", "4": "complaint", "9": "care", "*": REPEAT, "0": "language"},
         ),
         "language": State(do="switch_language", say=("credit",), then="menu"),
         **_closing(care="business_care"),

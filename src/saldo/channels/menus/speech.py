@@ -31,6 +31,8 @@ class PromptContext:
     load_snapshot: Callable[[], Snapshot] | None = None
     load_invoice: Callable[[], Invoice | None] | None = None
     """The last invoice of a postpaid line (its account's), read when a prompt needs it."""
+    ticket_code: str | None = None
+    """The complaint opened in this step (said digit by digit)."""
     _snapshot: Snapshot | None = field(default=None, repr=False)
 
     @property
@@ -79,6 +81,30 @@ def _fixed(it: str, en: str, *, switch: bool = False) -> Prompt:
 
 def _dynamic(fn: Callable[[Snapshot, Lang], str]) -> Prompt:
     return Prompt(lambda ctx, lang: [(lang, fn(ctx.snapshot, lang))], static=False)
+
+
+def complaint_sentence(ctx: PromptContext, lang: Lang) -> list[Segment]:
+    """The complaint's code, letter by letter and digit by digit, twice over: people write
+    it down."""
+    if ctx.ticket_code is None:
+        code = (
+            "il codice ti arriverà via SMS" if lang == "it" else "the code will reach you by text"
+        )
+    else:
+        letters = "erre ci" if lang == "it" else "R C"
+        parts = ctx.ticket_code.split("-")[1:]
+        code = ", ".join([letters, *(w.digits(part, lang) for part in parts)])
+    if lang == "it":
+        text = (
+            "Abbiamo registrato il tuo reclamo: un operatore ti richiamerà. "
+            f"Il codice del reclamo è: {code}. Ripeto: {code}. Te lo mandiamo anche via SMS."
+        )
+    else:
+        text = (
+            "We have registered your complaint: an operator will call you back. "
+            f"The complaint code is: {code}. Again: {code}. We are also sending it by text."
+        )
+    return [(lang, text)]
 
 
 # --- sentences about the line ----------------------------------------------------------------
@@ -296,16 +322,18 @@ PROMPTS: dict[str, Prompt] = {
         "Per ascoltare i dettagli dei consumi premi uno. "
         "Per ricevere i dettagli via SMS premi due. "
         "Per conoscere la tua offerta e le opzioni attive premi tre. "
+        "Per i reclami premi quattro. "
         "Per parlare con un operatore premi nove. Per riascoltare premi asterisco.",
         "For your usage details, press one. To receive the details by text message, press two. "
-        "For your offer and active options, press three. To talk to an operator, press nine. "
-        "To hear this again, press star.",
+        "For your offer and active options, press three. For complaints, press four. "
+        "To talk to an operator, press nine. To hear this again, press star.",
         switch=True,
     ),
     "menu_business": _fixed(
-        "Per ricevere un SMS con i consumi e il credito premi uno. "
+        "Per ricevere un SMS con i consumi e il credito premi uno. Per i reclami premi quattro. "
         "Per parlare con l'assistenza business premi nove. Per riascoltare premi asterisco.",
         "To receive a text message with your usage and credit, press one. "
+        "For complaints, press four. "
         "To talk to business customer care, press nine. To hear this again, press star.",
         switch=True,
     ),
@@ -315,6 +343,7 @@ PROMPTS: dict[str, Prompt] = {
         "We have sent you a text message with your usage details and credit: "
         "it will arrive in a few seconds.",
     ),
+    "complaint_opened": Prompt(complaint_sentence, static=False),
     "care_transfer": _fixed(
         "Ti passo un operatore, resta in linea.", "Putting you through to an operator."
     ),

@@ -24,6 +24,8 @@ TOPICS = {
     "topup": "Ricarica",
     "sms_reply": "Risposta SMS",
     "details": "Dettaglio",
+    "ticket": "Segnalazione",
+    "care": "Assistenza",
 }
 
 

@@ -21,6 +21,7 @@ from saldo.billing.invoices import last_invoice_of_line
 from saldo.catalog.schemas import CatalogDocument
 from saldo.catalog.service import get_catalog
 from saldo.channels.sms import repository, texts
+from saldo.channels.sms.complaints import open_complaint
 from saldo.channels.sms.keywords import Command, parse
 from saldo.config import SmsSettings
 from saldo.kit.errors import InvalidInput
@@ -137,6 +138,8 @@ def handle_inbound(
         status = "warned"
         repository.set_outcome(session, inbound_id=inbound_id, outcome=status)
         body = texts.flood_warning(max(1, settings.flood_window_seconds // 60))
+    elif command is Command.COMPLAINT and (msisdn := _mobile(address)) is not None:
+        body = open_complaint(session, msisdn=msisdn, text=message.text, now=now, catalog=catalog)
     else:
         body = compose(session, command=command, address=address, now=now, catalog=catalog)
     outbox.enqueue(
@@ -166,6 +169,8 @@ def compose(
         return texts.help_text(catalog.channels.sms)
     if command is Command.UNKNOWN:
         return texts.hint(catalog.channels.sms)
+    if command is Command.COMPLAINT:  # from an address that is no Italian mobile
+        return texts.not_customer(catalog.operator.name)
     msisdn = _mobile(address)
     if msisdn is None:
         return texts.not_customer(catalog.operator.name)

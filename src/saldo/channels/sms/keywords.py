@@ -17,6 +17,7 @@ class Command(StrEnum):
     OPTIONS = "options"
     INVOICE = "invoice"
     HELP = "help"
+    COMPLAINT = "complaint"
     UNKNOWN = "unknown"
 
 
@@ -48,6 +49,22 @@ def normalize(text: str) -> str:
     return "".join(c for c in decomposed if c.isalnum() and c.isascii()).upper()
 
 
+COMPLAINT_WORDS = frozenset({"RECLAMO", "COMPLAINT"})
+"""``RECLAMO <testo>``: the one keyword followed by free text (a complaint)."""
+
+
 def parse(text: str) -> Command:
     """The command a message asks for; anything not a keyword is ``UNKNOWN``."""
-    return KEYWORDS.get(normalize(text), Command.UNKNOWN)
+    found = KEYWORDS.get(normalize(text))
+    if found is not None:
+        return found
+    first = text.split(maxsplit=1)
+    if first and normalize(first[0]) in COMPLAINT_WORDS:
+        return Command.COMPLAINT
+    return Command.UNKNOWN
+
+
+def argument(text: str) -> str:
+    """What follows the keyword: the complaint's text."""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) == 2 else ""

@@ -169,3 +169,19 @@ def last_invoice(invoice: Invoice | None) -> str:
         f"Ultima fattura {invoice.number}: {format_eur(invoice.total_cents)}, "
         f"scadenza {invoice.due_on.strftime('%d/%m/%Y')}, {state}."
     )
+
+
+def complaint_opened(code: str, deadline: str) -> str:
+    """RECLAMO: the complaint's code, and when the answer is due."""
+    return (
+        f"Abbiamo registrato il tuo reclamo con il codice {code}. "
+        f"Ti risponderemo entro il {deadline}. Puoi seguirlo nell'app."
+    )
+
+
+def complaint_hint(short_code: str) -> str:
+    """RECLAMO without a text."""
+    return (
+        f"Per fare un reclamo invia al {short_code} la parola RECLAMO seguita dal motivo, "
+        "ad esempio: RECLAMO addebito non richiesto."
+    )

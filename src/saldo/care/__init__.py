@@ -1,0 +1,1 @@
+"""Customer care: tickets (messages, complaints, refund requests), their thread and clock."""

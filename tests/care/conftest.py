@@ -1,0 +1,3 @@
+from tests.cli.conftest import saldo
+
+__all__ = ["saldo"]
