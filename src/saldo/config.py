@@ -96,6 +96,11 @@ class WebSettings(BaseSettings):
     secure_cookies: bool = False
     session_max_hours: int = Field(default=12, description="a browser session's absolute life")
     api_token_minutes: int = Field(default=60, description="an API bearer token's life")
+    public_url: str = Field(
+        default="",
+        description="the address users reach Saldo at (https://saldo.example), for links in "
+        "e-mails; default: the address of the request that sent them",
+    )
     refresh_seconds: int = Field(default=20, description="how often the dashboard checks usage")
     payment_provider: str = Field(
         default="",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from saldo.accounts import models as _accounts
+from saldo.audit import models as _audit
 from saldo.balances import models as _balances
 from saldo.billing import models as _billing
 from saldo.catalog import models as _catalog
@@ -18,6 +20,8 @@ from saldo.payments.orders import models as _payment_orders
 
 metadata = Base.metadata
 __all__ = [
+    "_accounts",
+    "_audit",
     "_balances",
     "_billing",
     "_catalog",

@@ -39,6 +39,7 @@ def enqueue(
     channel: str = "sms",
     dedup_key: str | None = None,
     when: ColumnElement[bool] | None = None,
+    subject: str | None = None,
 ) -> bool:
     """Add a message to the outbox. With a ``dedup_key`` already used, nothing is added;
     with ``when``, only if that condition holds (evaluated in the insert itself, so that the
@@ -47,6 +48,7 @@ def enqueue(
         "channel": channel,
         "sender": sender,
         "recipient": recipient,
+        "subject": subject,
         "body": body,
         "topic": topic,
         "dedup_key": dedup_key,
@@ -87,6 +89,7 @@ _ENQUEUE_COLUMNS = (
     "channel",
     "sender",
     "recipient",
+    "subject",
     "body",
     "topic",
     "dedup_key",

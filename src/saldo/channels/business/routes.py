@@ -1,0 +1,13 @@
+"""The business area's JSON API under /api/v1/business."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from saldo.channels.business import audit, auth, lines, users
+
+api_router = APIRouter(prefix="/api/v1/business")
+api_router.include_router(auth.router)
+api_router.include_router(users.router)
+api_router.include_router(lines.router)
+api_router.include_router(audit.router)
