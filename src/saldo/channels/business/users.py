@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from saldo.accounts import users
 from saldo.accounts.models import BusinessUser
@@ -27,17 +28,17 @@ def user_out(user: BusinessUser, msisdn: str | None) -> UserOut:
     )
 
 
-def _msisdn(session: object, user: BusinessUser) -> str | None:
+def line_msisdn(session: Session, user: BusinessUser) -> str | None:
     if user.line_id is None:
         return None
-    return session.scalar(select(Line.msisdn).where(Line.id == user.line_id))  # type: ignore[attr-defined,no-any-return]
+    return session.scalar(select(Line.msisdn).where(Line.id == user.line_id))
 
 
 @router.get("", response_model=list[UserOut], responses=errors(401, 403))
 def list_users(rt: RuntimeDep, bearer: BearerDep) -> list[UserOut]:
     """Every user of the account (admins only)."""
     with signed_in(rt, bearer, "api", read=True) as (session, scope):
-        return [user_out(u, _msisdn(session, u)) for u in users.list_users(session, scope)]
+        return [user_out(u, line_msisdn(session, u)) for u in users.list_users(session, scope)]
 
 
 @router.post(
@@ -61,7 +62,7 @@ def invite(body: InviteIn, request: Request, rt: RuntimeDep, bearer: BearerDep) 
             client=client_of(request, rt),
             link_base=base,
         )
-        return user_out(invited.user, _msisdn(session, invited.user))
+        return user_out(invited.user, line_msisdn(session, invited.user))
 
 
 @router.patch("/{user_id}", response_model=UserOut, responses=errors(401, 403, 404, 409, 422))
@@ -80,7 +81,7 @@ def change(
             now=rt.clock.now(),
             client=client_of(request, rt),
         )
-        return user_out(user, _msisdn(session, user))
+        return user_out(user, line_msisdn(session, user))
 
 
 @router.delete(
