@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from saldo.channels.business import audit, auth, lines, profile, users
+from saldo.channels.business import audit, auth, exports, lines, profile, users
 
 api_router = APIRouter(prefix="/api/v1/business")
 api_router.include_router(auth.router)
 api_router.include_router(users.router)
 api_router.include_router(lines.router)
 api_router.include_router(audit.router)
+api_router.include_router(exports.router)
 api_router.include_router(profile.router)
