@@ -259,4 +259,14 @@ EN: dict[str, str] = {
     "Messaggio al 4155": "Message to 4155",
     "Invia SMS": "Send SMS",
     "Ricevuti": "Received",
+    # the demo mailbox
+    "Posta demo": "Demo mailbox",
+    "Le e-mail restano qui finché non è impostato un server SMTP (SALDO_SMTP_HOST).": (
+        "E-mails stay here until an SMTP server is set (SALDO_SMTP_HOST)."
+    ),
+    "Destinatario": "Recipient",
+    "Filtra": "Filter",
+    "A": "To",
+    "(senza oggetto)": "(no subject)",
+    "Nessuna e-mail.": "No e-mails.",
 }
