@@ -34,7 +34,9 @@ def test_the_business_area_writes_its_trail(web: Web) -> None:
     assert PASSWORD not in trail.text
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry"]
+)
 def test_postgresql_refuses_to_rewrite_the_trail(rt: Runtime, statement: str) -> None:
     if rt.engine.dialect.name != "postgresql":
         pytest.skip("the trigger is PostgreSQL's; SQLite is the single-process embedded store")

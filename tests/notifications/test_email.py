@@ -36,7 +36,9 @@ class Mailbox:
         self.tls.append(session.ssl is not None)
         return "250 OK"
 
-    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    def authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
         login, password = data.login.decode(), data.password.decode()
         self.logins.append((login, password))
         return AuthResult(success=(login, password) == ("saldo", "segreta"))
@@ -130,11 +132,15 @@ def test_an_email_is_delivered_once_after_commit(
     assert _statuses(rt) == [("sent", 1)]
 
 
-def test_a_rolled_back_email_is_never_sent(rt: Runtime, mailbox: tuple[Mailbox, Controller]) -> None:
+def test_a_rolled_back_email_is_never_sent(
+    rt: Runtime, mailbox: tuple[Mailbox, Controller]
+) -> None:
     box, controller = mailbox
     _with_smtp(rt, host="127.0.0.1", port=controller.port, from_="noreply@saldo.example")
     with pytest.raises(RuntimeError), rt.transaction() as session:
-        enqueue(session, channel="email", recipient="x@y.it", body="b", topic="t", now=rt.clock.now())
+        enqueue(
+            session, channel="email", recipient="x@y.it", body="b", topic="t", now=rt.clock.now()
+        )
         raise RuntimeError("the change failed")
     run_once(rt)
     assert box.received == []

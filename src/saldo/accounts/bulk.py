@@ -44,7 +44,11 @@ class BulkOrder:
 def _outcome(msisdn: str, error: SaldoError | None, lang: str) -> dict[str, Any]:
     if error is None:
         return {"msisdn": msisdn, "ok": True}
-    return {"msisdn": msisdn, "ok": False, "error": {"code": error.code, "message": error.message(lang)}}
+    return {
+        "msisdn": msisdn,
+        "ok": False,
+        "error": {"code": error.code, "message": error.message(lang)},
+    }
 
 
 def _claim(unit: Unit, scope: Scope, key: str, digest: str, clock: Clock) -> dict[str, Any] | None:

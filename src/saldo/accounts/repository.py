@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from saldo.accounts.models import BusinessUser, CompanyAccount, LineLabel
@@ -93,7 +93,9 @@ def user_by_email(session: Session, email: str) -> BusinessUser | None:
 
 def user_in_account(session: Session, *, account_id: int, user_id: int) -> BusinessUser | None:
     return session.scalar(
-        select(BusinessUser).where(BusinessUser.id == user_id, BusinessUser.account_id == account_id)
+        select(BusinessUser).where(
+            BusinessUser.id == user_id, BusinessUser.account_id == account_id
+        )
     )
 
 
@@ -145,7 +147,7 @@ def line_page(
 ) -> tuple[int, list[Any]]:
     """One page of the lines ``scope`` may see, with their label and user: (total, rows of
     id, msisdn, label, user_email)."""
-    filters = [line_t.c.id.in_(visible_lines(scope))]
+    filters: list[ColumnElement[bool]] = [line_t.c.id.in_(visible_lines(scope))]
     if status:
         filters.append(line_t.c.status == status)
     if q:

@@ -115,7 +115,9 @@ def resolve(
     return signed, Scope(*row)
 
 
-def sign_out(session: Session, *, token: str | None, scope: Scope, now: datetime, client: str) -> None:
+def sign_out(
+    session: Session, *, token: str | None, scope: Scope, now: datetime, client: str
+) -> None:
     """End the session server-side: the token or cookie stops working at once."""
     identity.end_session(session, token=token, now=now)
     record(

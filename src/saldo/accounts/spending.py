@@ -98,7 +98,9 @@ def spending(session: Session, *, scope: Scope, now: datetime) -> Spending:
 def _rows(session: Session, lines: Any, starts: list[datetime], since: datetime) -> Iterator[Any]:
     le = LedgerEntry
     month = _month(le.created_at, starts)
-    kind = case((le.kind == "topup", "topups"), (le.reference.like("option:%"), "options"), else_="fees")
+    kind = case(
+        (le.kind == "topup", "topups"), (le.reference.like("option:%"), "options"), else_="fees"
+    )
     yield from session.execute(
         select(le.line_id, month, kind, func.sum(func.abs(le.delta)))
         .join(Bucket, Bucket.id == le.bucket_id)
@@ -115,7 +117,9 @@ def _rows(session: Session, lines: Any, starts: list[datetime], since: datetime)
     kind = case((bc.kind == "option_fee", "options"), else_="fees")
     yield from session.execute(
         select(bc.line_id, month, kind, func.sum(bc.net_cents))
-        .where(bc.line_id.in_(lines), bc.occurred_at >= since, bc.kind.in_(("plan_fee", "option_fee")))
+        .where(
+            bc.line_id.in_(lines), bc.occurred_at >= since, bc.kind.in_(("plan_fee", "option_fee"))
+        )
         .group_by(bc.line_id, month, kind)
     )
     ur = UsageRecord

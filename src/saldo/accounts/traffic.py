@@ -45,7 +45,9 @@ def check_span(start: datetime, end: datetime) -> None:
     if end <= start:
         raise InvalidFields([("to", "deve essere dopo from", "must be after from")])
     if end - start > MAX_SPAN:
-        raise InvalidFields([("to", "al massimo 90 giorni dopo from", "at most 90 days after from")])
+        raise InvalidFields(
+            [("to", "al massimo 90 giorni dopo from", "at most 90 days after from")]
+        )
 
 
 def traffic(
@@ -60,9 +62,16 @@ def traffic(
     while True:
         rows = session.execute(
             select(
-                ur.id, Line.msisdn, ur.started_at, ur.service, ur.zone, ur.destination,
-                ur.quantity, ur.covered, ur.charge_cents,
-            )  # fmt: skip
+                ur.id,
+                Line.msisdn,
+                ur.started_at,
+                ur.service,
+                ur.zone,
+                ur.destination,
+                ur.quantity,
+                ur.covered,
+                ur.charge_cents,
+            )
             .join(Line, Line.id == ur.line_id)
             .where(
                 ur.line_id.in_(repo.visible_lines(scope)),

@@ -227,25 +227,32 @@ def change_user(
         session.flush()
         user.line_id = _line_for(session, scope, e164)
     elif new_role == "employee" and user.line_id is None:
-        raise InvalidFields([("msisdn", "obbligatorio per un dipendente", "required for an employee")])
+        raise InvalidFields(
+            [("msisdn", "obbligatorio per un dipendente", "required for an employee")]
+        )
     elif new_role != "employee":
         user.line_id = None
     losing_admin = user.role == "admin" and user.status == "active"
-    if losing_admin and (new_role != "admin" or new_status != "active"):
-        if repo.active_admins(session, scope.account_id) <= 1:
-            raise LastAdmin()
+    demoted = new_role != "admin" or new_status != "active"
+    if losing_admin and demoted and repo.active_admins(session, scope.account_id) <= 1:
+        raise LastAdmin()
     if new_status == "active" and user.status == "invited":
         new_status = "invited"  # an invited user becomes active by accepting, not by an admin
     user.role, user.status = new_role, new_status
     if new_status == "disabled":
-        identity.end_principal_sessions(session, principal=Principal(BUSINESS_USER, user.id), now=now)
+        identity.end_principal_sessions(
+            session, principal=Principal(BUSINESS_USER, user.id), now=now
+        )
     record(
         session,
         actor=_actor(scope, client),
         scope=scope.audit_scope,
         action="user_disable" if new_status == "disabled" else "user_change",
         subject=user.email,
-        details={"before": before, "after": {"role": new_role, "status": new_status, "line_id": user.line_id}},
+        details={
+            "before": before,
+            "after": {"role": new_role, "status": new_status, "line_id": user.line_id},
+        },
         now=now,
     )
     session.flush()

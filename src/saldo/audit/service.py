@@ -56,7 +56,9 @@ def list_entries(
     session: Session, *, scope: str, offset: int = 0, limit: int = 50
 ) -> tuple[int, Sequence[AuditEntry]]:
     """The trail of ``scope``, newest first, and how many entries it has in all."""
-    total = session.scalar(select(func.count()).select_from(audit_t).where(audit_t.c.scope == scope))
+    total = session.scalar(
+        select(func.count()).select_from(audit_t).where(audit_t.c.scope == scope)
+    )
     rows = session.scalars(
         select(AuditEntry)
         .where(AuditEntry.scope == scope)

@@ -129,7 +129,9 @@ def get_snapshot(session: Session, *, msisdn: str, now: datetime) -> Snapshot:
     return snapshot_from_rows(session, rows, now=now)
 
 
-def get_snapshots(session: Session, *, line_ids: Sequence[int], now: datetime) -> dict[int, Snapshot]:
+def get_snapshots(
+    session: Session, *, line_ids: Sequence[int], now: datetime
+) -> dict[int, Snapshot]:
     """The snapshots of many lines (a page of a company's lines) in one statement, by line
     id: each is the one ``get_snapshot`` gives for that line."""
     if not line_ids:

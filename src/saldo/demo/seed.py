@@ -12,12 +12,12 @@ from saldo.accounts.repository import first_business_customer
 from saldo.catalog.service import get_catalog
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import charge_usage
+from saldo.identity.passwords import hash_password
 from saldo.kit.clock import Clock, FixedClock
 from saldo.kit.money import parse_eur
 from saldo.kit.origin import Origin
 from saldo.kit.quantities import GB, MB
 from saldo.lines.models import Line
-from saldo.identity.passwords import hash_password
 from saldo.lines.service import add_line, add_option
 
 DEMO = Origin(actor="demo", channel="cli")
@@ -116,7 +116,10 @@ def seed_company(session: Session, *, now: datetime) -> None:
     if customer_id is None or session.scalar(exists) is not None:
         return
     account = CompanyAccount(
-        customer_id=customer_id, vat_number=DEMO_COMPANY_VAT, name="Officina Rossi Srl", created_at=now
+        customer_id=customer_id,
+        vat_number=DEMO_COMPANY_VAT,
+        name="Officina Rossi Srl",
+        created_at=now,
     )
     session.add(account)
     session.flush()

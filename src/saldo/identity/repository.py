@@ -133,7 +133,9 @@ def principal_session(session: Session, *, token_hash: str, kind: str, principal
     ).one_or_none()
 
 
-def end_principal_sessions(session: Session, *, principal_kind: str, principal_id: int, now: datetime) -> int:
+def end_principal_sessions(
+    session: Session, *, principal_kind: str, principal_id: int, now: datetime
+) -> int:
     result = session.execute(
         update(session_t)
         .where(

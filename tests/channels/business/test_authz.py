@@ -43,7 +43,11 @@ ROUTES = {
     "option_mine": ("POST", "/lines/{mine}/options", {"code": "GIGA_EXTRA_50"}),
     "option_add_foreign": ("POST", "/lines/{foreign}/options", {"code": "MONDO_100"}),
     "option_remove_foreign": ("DELETE", "/lines/{foreign}/options/MONDO_100", None),
-    "bulk": ("POST", "/options/bulk", {"code": "MONDO_100", "action": "add", "lines": ["{colleague}"]}),
+    "bulk": (
+        "POST",
+        "/options/bulk",
+        {"code": "MONDO_100", "action": "add", "lines": ["{colleague}"]},
+    ),
     "users": ("GET", "/users", None),
     "invite": ("POST", "/users", {"email": "nuovo@a.it", "role": "manager"}),
     "patch_own": ("PATCH", "/users/{own_user}", {"role": "employee", "msisdn": "{colleague}"}),

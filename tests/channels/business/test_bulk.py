@@ -14,9 +14,7 @@ from tests.channels.web.support import Web
 
 def _fees(web: Web) -> int:
     with web.rt.transaction() as session:
-        return int(
-            session.scalar(select(func.count()).where(LedgerEntry.kind == "fee")) or 0
-        )
+        return int(session.scalar(select(func.count()).where(LedgerEntry.kind == "fee")) or 0)
 
 
 def test_one_line_options_follow_the_lines_service(web: Web) -> None:

@@ -44,10 +44,14 @@ def test_emails_stay_in_the_outbox_and_show_in_the_demo_mailbox(
     demo: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     admin = login(demo, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD)
-    invited = admin.post(f"{API}/users", json={"email": "Mario@Officina.example", "role": "manager"})
+    invited = admin.post(
+        f"{API}/users", json={"email": "Mario@Officina.example", "role": "manager"}
+    )
     assert invited.status_code == 201
     monkeypatch.setattr(cli_context, "_runtime", demo.rt)
-    listed = CliRunner().invoke(cli_app, ["outbox", "list", "--to", "MARIO@officina.example", "--json"])
+    listed = CliRunner().invoke(
+        cli_app, ["outbox", "list", "--to", "MARIO@officina.example", "--json"]
+    )
     assert listed.exit_code == 0, listed.output
     (mail,) = json.loads(listed.output)
     assert mail["channel"] == "email" and mail["status"] == "pending"

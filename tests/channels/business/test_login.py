@@ -23,10 +23,14 @@ def test_wrong_email_and_wrong_password_get_the_same_answer(web: Web) -> None:
     nobody = client.post(f"{API}/token", json={"email": "x@y.it", "password": PASSWORD})
     wrong = client.post(f"{API}/token", json={"email": "admin@azienda.it", "password": "no" * 7})
     assert nobody.status_code == wrong.status_code == 401
-    assert nobody.json() == wrong.json() == {
-        "code": "bad_credentials",
-        "message": "credenziali non valide",
-    }
+    assert (
+        nobody.json()
+        == wrong.json()
+        == {
+            "code": "bad_credentials",
+            "message": "credenziali non valide",
+        }
+    )
     good = client.post(f"{API}/token", json={"email": "Admin@Azienda.it", "password": PASSWORD})
     assert good.status_code == 200
     assert good.json()["token_type"] == "bearer" and good.json()["expires_in"] == 3600

@@ -145,9 +145,7 @@ def test_code_burns_after_five_wrong_tries(web: Web) -> None:
 def test_second_registration_mails_the_admins_and_sends_no_code(web: Web) -> None:
     line = make_company(web.rt, vat=VAT_A, lines=1)[0]
     make_account(web.rt, vat=VAT_A, admin="admin@azienda.it")
-    answer = web.client().post(
-        f"{API}/registrations", json=_form(line, email="intruso@altro.it")
-    )
+    answer = web.client().post(f"{API}/registrations", json=_form(line, email="intruso@altro.it"))
     assert answer.status_code == 202
     assert _messages(web, line) == []
     mails = _messages(web, "admin@azienda.it")

@@ -32,7 +32,7 @@ def audit(
         out = [
             AuditOut(
                 id=e.id,
-                at=utc(e.at),  # type: ignore[arg-type]
+                at=utc(e.at),
                 actor_kind=e.actor_kind,
                 actor_id=e.actor_id,
                 client=e.client,

@@ -11,8 +11,8 @@ from saldo.accounts.errors import RegistrationRejected
 from saldo.channels.api.base import ApiRoute, errors
 from saldo.channels.business.deps import client_of, signed_in
 from saldo.channels.business.schemas import (
-    AcceptIn,
     Accepted,
+    AcceptIn,
     BusinessTokenIn,
     ConfirmIn,
     RegistrationIn,

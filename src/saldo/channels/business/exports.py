@@ -46,13 +46,24 @@ def _attachment(name: str) -> dict[str, str]:
 
 def spending_csv_text(rt: Runtime, session: Session, scope: exports.Scope) -> str:
     data = spending(session, scope=scope, now=rt.clock.now())
-    header = ["month", "msisdn", "fees_eur", "options_eur", "out_of_bundle_eur", "topups_eur", "spent_eur"]
-    rows: list[list[object]] = [header]
+    header = [
+        "month",
+        "msisdn",
+        "fees_eur",
+        "options_eur",
+        "out_of_bundle_eur",
+        "topups_eur",
+        "spent_eur",
+    ]
+    rows: list[list[str]] = [header]
     for msisdn, months in data.lines.items():
         for start, m in zip(data.months, months, strict=True):
             rows.append(
                 [start.strftime("%Y-%m"), msisdn]
-                + [format_eur_plain(c) for c in (m.fees, m.options, m.out_of_bundle, m.topups, m.spent)]
+                + [
+                    format_eur_plain(c)
+                    for c in (m.fees, m.options, m.out_of_bundle, m.topups, m.spent)
+                ]
             )
     return "".join(_csv(rows))
 
@@ -64,7 +75,9 @@ def spending_csv(request: Request, rt: RuntimeDep, bearer: BearerDep) -> Respons
     euro. Postpaid amounts are net of VAT."""
     with signed_in(rt, bearer, "api") as (session, scope):
         text = spending_csv_text(rt, session, scope)
-        exports.record_export(session, scope=scope, kind="spending", now=rt.clock.now(), client=client_of(request, rt))
+        exports.record_export(
+            session, scope=scope, kind="spending", now=rt.clock.now(), client=client_of(request, rt)
+        )
     return Response(text, media_type=CSV, headers=_attachment("spesa.csv"))
 
 
@@ -86,8 +99,12 @@ def traffic_csv(
     request: Request,
     rt: RuntimeDep,
     bearer: BearerDep,
-    from_: Annotated[str | None, Query(alias="from", max_length=10, description="first day, YYYY-MM-DD")] = None,
-    to: Annotated[str | None, Query(max_length=10, description="last day (included), YYYY-MM-DD")] = None,
+    from_: Annotated[
+        str | None, Query(alias="from", max_length=10, description="first day, YYYY-MM-DD")
+    ] = None,
+    to: Annotated[
+        str | None, Query(max_length=10, description="last day (included), YYYY-MM-DD")
+    ] = None,
 ) -> StreamingResponse:
     """Itemised traffic of the company's lines, days ``from`` to ``to`` (Italy, both included,
     at most 90 days; default the last 90), the called numbers masked (last three digits
@@ -104,7 +121,16 @@ def traffic_csv(
         )  # fmt: skip
 
     def rows() -> Iterator[str]:
-        header = ["msisdn", "started_at", "service", "zone", "destination", "quantity", "covered", "charge_eur"]
+        header = [
+            "msisdn",
+            "started_at",
+            "service",
+            "zone",
+            "destination",
+            "quantity",
+            "covered",
+            "charge_eur",
+        ]
         with rt.read() as session:
             records = traffic(session, scope=scope, start=start, end=end)
             yield from _csv(
@@ -112,9 +138,15 @@ def traffic_csv(
                     [header],
                     (
                         [
-                            r.msisdn, to_rome(r.started_at).isoformat(), r.service, r.zone,
-                            r.destination, r.quantity, r.covered, format_eur_plain(r.charge_cents),
-                        ]  # fmt: skip
+                            r.msisdn,
+                            to_rome(r.started_at).isoformat(),
+                            r.service,
+                            r.zone,
+                            r.destination,
+                            r.quantity,
+                            r.covered,
+                            format_eur_plain(r.charge_cents),
+                        ]
                         for r in records
                     ),
                 )

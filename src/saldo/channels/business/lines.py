@@ -42,7 +42,13 @@ def list_lines(
     ``saldo balance MSISDN --json``) and spending this month; the count in ``X-Total-Count``."""
     with signed_in(rt, bearer, "api", read=True) as (session, scope):
         total, items = company_lines.list_lines(
-            session, scope=scope, now=rt.clock.now(), q=q, status=status_, offset=offset, limit=limit
+            session,
+            scope=scope,
+            now=rt.clock.now(),
+            q=q,
+            status=status_,
+            offset=offset,
+            limit=limit,
         )
     response.headers["X-Total-Count"] = str(total)
     return [line_out(i) for i in items]
@@ -52,10 +58,14 @@ def list_lines(
 def get_line(msisdn: str, rt: RuntimeDep, bearer: BearerDep) -> LineOut:
     """One line; a line of another company, or not the employee's own, is 404."""
     with signed_in(rt, bearer, "api", read=True) as (session, scope):
-        return line_out(company_lines.get_line(session, scope=scope, msisdn=msisdn, now=rt.clock.now()))
+        return line_out(
+            company_lines.get_line(session, scope=scope, msisdn=msisdn, now=rt.clock.now())
+        )
 
 
-def _option(rt: RuntimeDep, bearer: str, request: Request, msisdn: str, code: str, action: str) -> LineOut:
+def _option(
+    rt: RuntimeDep, bearer: str, request: Request, msisdn: str, code: str, action: str
+) -> LineOut:
     with signed_in(rt, bearer, "api") as (session, scope):
         company_lines.change_option(
             session,
@@ -67,7 +77,9 @@ def _option(rt: RuntimeDep, bearer: str, request: Request, msisdn: str, code: st
             client=client_of(request, rt),
         )
     with signed_in(rt, bearer, "api", read=True) as (session, scope):
-        return line_out(company_lines.get_line(session, scope=scope, msisdn=msisdn, now=rt.clock.now()))
+        return line_out(
+            company_lines.get_line(session, scope=scope, msisdn=msisdn, now=rt.clock.now())
+        )
 
 
 @router.post(
@@ -76,7 +88,9 @@ def _option(rt: RuntimeDep, bearer: str, request: Request, msisdn: str, code: st
     response_model=LineOut,
     responses=errors(401, 402, 403, 404, 409, 422),
 )
-def add_option(msisdn: str, body: OptionIn, request: Request, rt: RuntimeDep, bearer: BearerDep) -> LineOut:
+def add_option(
+    msisdn: str, body: OptionIn, request: Request, rt: RuntimeDep, bearer: BearerDep
+) -> LineOut:
     """Activate an option on a line: the same checks, prices and errors as ``saldo option
     add``; answers the line after."""
     return _option(rt, bearer, request, msisdn, body.code, "add")
@@ -87,7 +101,9 @@ def add_option(msisdn: str, body: OptionIn, request: Request, rt: RuntimeDep, be
     response_model=LineOut,
     responses=errors(401, 403, 404, 409),
 )
-def remove_option(msisdn: str, code: str, request: Request, rt: RuntimeDep, bearer: BearerDep) -> LineOut:
+def remove_option(
+    msisdn: str, code: str, request: Request, rt: RuntimeDep, bearer: BearerDep
+) -> LineOut:
     """Deactivate an option now (as ``saldo option remove``); answers the line after."""
     return _option(rt, bearer, request, msisdn, code, "remove")
 

@@ -93,9 +93,7 @@ def upgrade() -> None:
         sa.Column("expires_at", WHEN, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_business_registration"),
     )
-    op.create_index(
-        "ix_business_registration_email", "business_registration", ["email", "id"]
-    )
+    op.create_index("ix_business_registration_email", "business_registration", ["email", "id"])
     op.create_table(
         "business_invitation",
         _id(),
