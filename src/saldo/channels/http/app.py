@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from saldo import migrate
 from saldo.channels.business.routes import api_router as business_api_router
+from saldo.channels.business.routes import page_router as business_page_router
 from saldo.channels.http.client import TrustedProxies
 from saldo.channels.http.errors import saldo_error_handler
 from saldo.channels.http.limits import WEBHOOK_LIMIT, BodyLimit
@@ -54,6 +55,7 @@ def create_app(rt: Runtime) -> FastAPI:
     app.add_middleware(ResponseHeaders, proxies=TrustedProxies(web.trusted_proxies))  # outermost
     # channel routers (one line each; keep this list sorted)
     app.include_router(business_api_router)
+    app.include_router(business_page_router)
     app.include_router(menus_router)
     app.include_router(sms_router)
     install_app(app)  # the customer app: pages, static files, /api/v1

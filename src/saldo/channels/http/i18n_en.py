@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from saldo.channels.http.i18n_business import BUSINESS_EN
+
 EN: dict[str, str] = {
     # layout and navigation
     "Il tuo saldo": "Your balance",
@@ -270,3 +272,4 @@ EN: dict[str, str] = {
     "(senza oggetto)": "(no subject)",
     "Nessuna e-mail.": "No e-mails.",
 }
+EN.update(BUSINESS_EN)
