@@ -105,7 +105,10 @@ def register(
     csrf: Field = "",
 ) -> Response:
     entered = {"vat_number": vat_number, "email": email, "msisdn": msisdn, "name": name}
-    context: dict[str, Any] = {"title": "Registra l'azienda", "form": {k: v[:200] for k, v in entered.items()}}
+    context: dict[str, Any] = {
+        "title": "Registra l'azienda",
+        "form": {k: v[:200] for k, v in entered.items()},
+    }
     web = rt.settings.web
     try:
         check_anonymous_form(request, rt.settings, csrf)
