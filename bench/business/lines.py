@@ -87,7 +87,9 @@ def run(record: harness.Record, db: harness.Database, args: argparse.Namespace) 
                 for n, (api, _) in enumerate(sessions)
             ],
             "GET /business/lines (dashboard)": [
-                request(f"/business/lines?page={n % (pages * 2) + 1}", f"Cookie: saldo_business={c}")
+                request(
+                    f"/business/lines?page={n % (pages * 2) + 1}", f"Cookie: saldo_business={c}"
+                )
                 for n, (_, c) in enumerate(sessions)
             ],
         }

@@ -153,7 +153,8 @@ def invite_user(
 
 
 def invitation_user(session: Session, *, token: str, now: datetime) -> BusinessUser:
-    """The invited user of a link still valid; ``InvitationInvalid`` otherwise."""
+    """The user of a link still valid (an invitation, or a password reset of an active user);
+    ``InvitationInvalid`` otherwise (used, expired, or the user disabled since)."""
     invitation = session.scalar(
         select(Invitation).where(Invitation.token_hash == _token_hash(token or ""))
     )
@@ -161,7 +162,7 @@ def invitation_user(session: Session, *, token: str, now: datetime) -> BusinessU
     if invitation is None or invitation.used_at is not None or expires is None or expires <= now:
         raise InvitationInvalid()
     user = session.get(BusinessUser, invitation.user_id, with_for_update=True)
-    if user is None or user.status != "invited":
+    if user is None or user.status not in ("invited", "active"):
         raise InvitationInvalid()
     return user
 
@@ -181,13 +182,18 @@ def accept_invitation(
     )
     assert invitation is not None
     invitation.used_at = now
+    reset = user.status == "active"
     user.password_hash = hash_password(password)
     user.status = "active"
+    if reset:  # a new password ends the sessions opened with the old one
+        identity.end_principal_sessions(
+            session, principal=Principal(BUSINESS_USER, user.id), now=now
+        )
     record(
         session,
         actor=Actor(BUSINESS_USER, user.id, client),
         scope=repo.company_scope(user.account_id),
-        action="invitation_accept",
+        action="password_reset" if reset else "invitation_accept",
         subject=user.email,
         now=now,
     )

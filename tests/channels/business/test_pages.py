@@ -141,3 +141,39 @@ def test_a_line_page_adds_and_removes_an_option(web: Web) -> None:
         data={"code": "GIGA_EXTRA_50", "action": "remove", "csrf": csrf},
     )
     assert removed.status_code == 303
+
+
+def test_a_forgotten_password_is_reset_by_an_email_link_once(web: Web) -> None:
+    import re
+
+    from sqlalchemy import select
+
+    from saldo.notifications.models import OutboxMessage
+
+    make_company(web.rt, vat=VAT_A, lines=1)
+    make_account(web.rt, vat=VAT_A, admin="admin@a.it")
+    old = page_login(web, "admin@a.it")
+    client = web.client()
+    for address in ("Admin@A.it", "nessuno@a.it", "admin@a.it"):
+        form = client.get("/business/forgot")
+        sent = client.post(
+            "/business/forgot", data={"email": address, "csrf": form_token(form.text)}
+        )
+        assert sent.status_code == 200 and "riceverà un'e-mail" in text_of(sent.text)
+    with web.rt.transaction() as session:
+        bodies = session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.topic == "business_reset")
+        ).all()
+    assert len(bodies) == 1  # one e-mail per user every 15 minutes, none for a stranger
+    match = re.search(r"/business/invite/([\w-]+)", bodies[0])
+    assert match
+    link = f"/business/invite/{match.group(1)}"
+    page = client.get(link)
+    new = "una-password-nuova-e-lunga"
+    done = client.post(link, data={"password": new, "csrf": form_token(page.text)})
+    assert done.status_code == 303
+    assert (
+        client.post(link, data={"password": new, "csrf": form_token(page.text)}).status_code == 404
+    )
+    assert old.get("/business/lines").headers["location"].startswith("/business/login")
+    page_login(web, "admin@a.it", new)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from saldo.accounts import registration, signin, users
+from saldo.accounts import registration, reset, signin, users
 from saldo.accounts.errors import RegistrationRejected
 from saldo.channels.business.deps import client_of
 from saldo.channels.business.pages_base import (
@@ -172,3 +172,21 @@ def invite_accept(
     except SaldoError as exc:
         return refused(rt, request, exc, "invite.html", title="Benvenuto", token=token, email="")
     return redirect("/business/login", reason="welcome")
+
+
+@router.get("/forgot")
+def forgot_page(request: Request, rt: RuntimeDep) -> Response:
+    return anonymous(rt, request, "forgot.html", title="Password dimenticata", sent=False)
+
+
+@router.post("/forgot")
+def forgot(request: Request, rt: RuntimeDep, email: Field = "", csrf: Field = "") -> Response:
+    """The same answer whether or not the address is a user's."""
+    try:
+        check_anonymous_form(request, rt.settings, csrf)
+    except SaldoError as exc:
+        return refused(rt, request, exc, "forgot.html", title="Password dimenticata", sent=False)
+    base = rt.settings.web.public_url or str(request.base_url)
+    with rt.transaction() as session:
+        reset.request_reset(session, email=email, now=rt.clock.now(), link_base=base)
+    return anonymous(rt, request, "forgot.html", title="Password dimenticata", sent=True)

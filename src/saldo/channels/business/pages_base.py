@@ -98,8 +98,8 @@ def anonymous(
 
 
 def refused(rt: Runtime, request: Request, exc: SaldoError, name: str, **context: Any) -> Response:
-    """The form again with the error: 429 with ``Retry-After``, 401, or 422."""
-    status = {"rate_limited": 429, "unauthorized": 401}.get(exc.kind, 422)
+    """The form again with the error and its status (429 with ``Retry-After``, 401, 404…)."""
+    status = STATUS.get(exc.kind, 422)
     response = anonymous(
         rt, request, name, status=status, error=exc.message(lang_of(request)), **context
     )

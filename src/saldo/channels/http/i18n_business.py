@@ -92,4 +92,12 @@ BUSINESS_EN: dict[str, str] = {
     "Codice dell'app": "The app's code",
     "Non attiva.": "Off.",
     "Attiva l'autenticazione a due fattori": "Turn on two-factor authentication",
+    "Password dimenticata": "Forgotten password",
+    "Password dimenticata?": "Forgot your password?",
+    "Se l'indirizzo è di un utente, riceverà un'e-mail con il link per scegliere una nuova password. Il link vale un'ora.": (
+        "If the address is a user's, it will receive an e-mail with a link to choose a new "
+        "password. The link is valid for one hour."
+    ),
+    "Mandami il link": "Send me the link",
+    "Torna all'accesso": "Back to sign-in",
 }
