@@ -177,3 +177,16 @@ def test_a_forgotten_password_is_reset_by_an_email_link_once(web: Web) -> None:
     )
     assert old.get("/business/lines").headers["location"].startswith("/business/login")
     page_login(web, "admin@a.it", new)
+
+
+def test_the_spending_page_charts_the_months_and_exports_the_csv(web: Web) -> None:
+    lines = make_company(web.rt, vat=VAT_A, lines=2)
+    make_account(web.rt, vat=VAT_A, admin="admin@a.it")
+    client = page_login(web, "admin@a.it")
+    shown = client.get("/business/spending")
+    assert shown.status_code == 200
+    text = text_of(shown.text)
+    assert "11/2026 29,98 €" in text.replace("\xa0", " ")
+    assert all(line in shown.text for line in lines) and shown.text.count('<rect class="bar"') == 13
+    csv_file = client.get("/business/spending.csv")
+    assert csv_file.status_code == 200 and csv_file.text.startswith("month,msisdn,fees_eur")

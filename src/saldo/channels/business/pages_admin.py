@@ -8,11 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from saldo.accounts import profile, users
+from saldo.accounts import exports, profile, users
 from saldo.accounts.models import BusinessUser
+from saldo.accounts.spending import spending
 from saldo.accounts.users import require_admin
 from saldo.audit.service import details_of, list_entries
 from saldo.channels.business.deps import client_of
+from saldo.channels.business.exports import spending_csv_text
 from saldo.channels.business.pages_base import (
     BusinessPageRoute,
     brand_of,
@@ -21,6 +23,7 @@ from saldo.channels.business.pages_base import (
     render,
 )
 from saldo.channels.business.users import line_msisdn
+from saldo.channels.business.views import CHART_H, CHART_W, month_bars
 from saldo.channels.http.deps import RuntimeDep
 from saldo.channels.http.render import redirect
 
@@ -136,3 +139,34 @@ def totp_disable(request: Request, rt: RuntimeDep, code: Field = "", csrf: Field
             session, scope=scope, code=code, now=rt.clock.now(), client=client_of(request, rt)
         )
     return redirect("/business/profile")
+
+
+@router.get("/spending")
+def spending_page(request: Request, rt: RuntimeDep) -> Response:
+    """Spending per month (chart) and per line this month (table), and the exports."""
+    with page_scope(rt, request, read=True) as (session, scope, csrf):
+        data = spending(session, scope=scope, now=rt.clock.now())
+        brand = brand_of(session)
+    totals = data.totals()
+    labels = [m.strftime("%m/%Y") for m in data.months]
+    current = sorted(data.lines.items(), key=lambda kv: -kv[1][-1].spent)
+    return render(
+        request, "spending.html", brand=brand, scope=scope, csrf=csrf, title="Spesa",
+        nav="spending", bars=month_bars([(lb, t.spent) for lb, t in zip(labels, totals, strict=True)]),
+        chart_w=CHART_W, chart_h=CHART_H, totals=list(zip(labels, totals, strict=True)),
+        current=[(msisdn, months[-1]) for msisdn, months in current],
+    )  # fmt: skip
+
+
+@router.get("/spending.csv")
+def spending_csv(request: Request, rt: RuntimeDep) -> Response:
+    """The spending CSV for a signed-in browser (the API's, same columns)."""
+    with page_scope(rt, request) as (session, scope, _csrf):
+        text = spending_csv_text(rt, session, scope)
+        exports.record_export(
+            session, scope=scope, kind="spending", now=rt.clock.now(), client=client_of(request, rt)
+        )
+    return Response(
+        text, media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="spesa.csv"'},
+    )  # fmt: skip

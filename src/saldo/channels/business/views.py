@@ -33,3 +33,29 @@ def gauge_text(gauge: Gauge | None, unlimited: str) -> str:
 
 
 __all__ = ["Row", "gauge_text", "row"]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthBar:
+    x: float
+    y: float
+    height: float
+    label: str
+    cents: int
+
+
+CHART_W, CHART_H, CHART_BOTTOM = 600, 180, 20
+
+
+def month_bars(months: list[tuple[str, int]]) -> list[MonthBar]:
+    """Bars of the company's spending per month (label, cents), scaled to the highest."""
+    peak = max((c for _, c in months), default=0) or 1
+    slot = CHART_W / max(len(months), 1)
+    plot = CHART_H - CHART_BOTTOM - 10
+    bars = []
+    for i, (label, cents) in enumerate(months):
+        h = round(plot * cents / peak, 2)
+        bars.append(
+            MonthBar(round(i * slot + slot * 0.15, 2), CHART_H - CHART_BOTTOM - h, h, label, cents)
+        )
+    return bars

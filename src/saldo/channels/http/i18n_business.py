@@ -100,4 +100,15 @@ BUSINESS_EN: dict[str, str] = {
     ),
     "Mandami il link": "Send me the link",
     "Torna all'accesso": "Back to sign-in",
+    "Spesa": "Spending",
+    "Spesa dell'azienda per mese": "Company spending per month",
+    "Un grafico a barre: una barra per mese, alta quanto la spesa di quel mese.": (
+        "A bar chart: one bar per month, as tall as that month's spending."
+    ),
+    "Scarica la spesa (CSV)": "Download spending (CSV)",
+    "Mese": "Month",
+    "Canoni": "Plan fees",
+    "Fuori bundle": "Out of bundle",
+    "Ricariche": "Top-ups",
+    "Questo mese, per linea": "This month, per line",
 }
