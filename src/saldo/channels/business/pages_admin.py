@@ -150,9 +150,10 @@ def spending_page(request: Request, rt: RuntimeDep) -> Response:
     totals = data.totals()
     labels = [m.strftime("%m/%Y") for m in data.months]
     current = sorted(data.lines.items(), key=lambda kv: -kv[1][-1].spent)
+    bars = month_bars([(label, t.spent) for label, t in zip(labels, totals, strict=True)])
     return render(
         request, "spending.html", brand=brand, scope=scope, csrf=csrf, title="Spesa",
-        nav="spending", bars=month_bars([(lb, t.spent) for lb, t in zip(labels, totals, strict=True)]),
+        nav="spending", bars=bars,
         chart_w=CHART_W, chart_h=CHART_H, totals=list(zip(labels, totals, strict=True)),
         current=[(msisdn, months[-1]) for msisdn, months in current],
     )  # fmt: skip
