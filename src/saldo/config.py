@@ -91,6 +91,28 @@ class CareSettings(BaseSettings):
     sepa_bic: str = Field(default="", description="the BIC of that account")
 
 
+class SmtpSettings(BaseSettings):
+    """E-mail delivery. Without a host, e-mails stay in the outbox (the demo shows them at
+    /demo/mail; ``saldo outbox list --to EMAIL``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SALDO_SMTP_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+    host: str = ""
+    port: int = Field(default=587, ge=1, le=65535)
+    user: str = ""
+    password: SecretStr = SecretStr("")
+    from_: str = Field(
+        default="",
+        validation_alias="SALDO_SMTP_FROM",
+        description="the From address of every e-mail, e.g. Saldo <noreply@saldo.example>",
+    )
+    ca_file: str = Field(
+        default="", description="CA certificates to check the server's STARTTLS certificate by"
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+
 DEFAULT_SECRET_KEY = "change-me-in-production"
 """The key a checkout starts with: good for the demo and the tests, refused by ``saldo serve``."""
 MIN_SECRET_KEY = 32
@@ -108,6 +130,11 @@ class WebSettings(BaseSettings):
     secure_cookies: bool = False
     session_max_hours: int = Field(default=12, description="a browser session's absolute life")
     api_token_minutes: int = Field(default=60, description="an API bearer token's life")
+    public_url: str = Field(
+        default="",
+        description="the address users reach Saldo at (https://saldo.example), for links in "
+        "e-mails; default: the address of the request that sent them",
+    )
     refresh_seconds: int = Field(default=20, description="how often the dashboard checks usage")
     payment_provider: str = Field(
         default="",
@@ -189,6 +216,7 @@ class Settings(BaseSettings):
     ivr: IvrSettings = Field(default_factory=IvrSettings)
     care: CareSettings = Field(default_factory=CareSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
 
 class InvalidSettings(InvalidInput):

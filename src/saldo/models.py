@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from saldo.accounts import models as _accounts
+from saldo.audit import models as _audit
 from saldo.balances import models as _balances
 from saldo.billing import models as _billing
 from saldo.care import models as _care
@@ -19,6 +21,8 @@ from saldo.payments.orders import models as _payment_orders
 
 metadata = Base.metadata
 __all__ = [
+    "_accounts",
+    "_audit",
     "_balances",
     "_billing",
     "_care",

@@ -17,7 +17,8 @@ from saldo.identity import service as identity
 from saldo.kit.clock import to_rome
 from saldo.kit.origin import WORKER
 from saldo.notifications import service as outbox
-from saldo.notifications.delivery import deliver
+from saldo.notifications.delivery import deliver, deliver_with
+from saldo.notifications.email import smtp_transport
 from saldo.notifications.service import Transport
 from saldo.runtime import Runtime
 
@@ -25,7 +26,8 @@ log = structlog.get_logger(__name__)
 
 
 def run_once(rt: Runtime, *, transport: Transport | None = None) -> dict[str, int]:
-    """One pass over everything due at the runtime's clock."""
+    """One pass over everything due at the runtime's clock: SMS through ``transport`` (when
+    given), e-mails over SMTP (when ``SALDO_SMTP_HOST`` is set)."""
     now = rt.clock.now()
     report = {
         "renewed": 0,
@@ -61,7 +63,10 @@ def run_once(rt: Runtime, *, transport: Transport | None = None) -> dict[str, in
         report["overdue"] = dunning.mark_overdue(session, today=to_rome(now).date())
         report["reminded"] = dunning.send_reminders(session, now=now)
     if transport is not None:
-        report["sent"] = deliver(rt, transport)
+        report["sent"] = deliver(rt, transport, channel="sms")
+    email = smtp_transport(rt.settings.smtp)
+    if email is not None:
+        report["sent"] += deliver_with(rt, email.send_email, channel="email")
     report["purged"] = purge(rt, now=now)
     return report
 

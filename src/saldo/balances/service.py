@@ -129,6 +129,21 @@ def get_snapshot(session: Session, *, msisdn: str, now: datetime) -> Snapshot:
     return snapshot_from_rows(session, rows, now=now)
 
 
+def get_snapshots(
+    session: Session, *, line_ids: Sequence[int], now: datetime
+) -> dict[int, Snapshot]:
+    """The snapshots of many lines (a page of a company's lines) in one statement, by line
+    id: each is the one ``get_snapshot`` gives for that line."""
+    if not line_ids:
+        return {}
+    marks = ", ".join("?" for _ in line_ids)
+    sql = f"SELECT {SNAPSHOT_COLUMNS} FROM line l {SNAPSHOT_JOINS} WHERE l.id IN ({marks})"
+    by_line: dict[int, list[Any]] = {}
+    for row in fetch_all(session, sql, (*snapshot_params(session, now), *line_ids)):
+        by_line.setdefault(int(row[0]), []).append(row)
+    return {lid: snapshot_from_rows(session, rows, now=now) for lid, rows in by_line.items()}
+
+
 def snapshot_from_rows(
     session: Session, rows: Sequence[Sequence[Any]], *, now: datetime
 ) -> Snapshot:

@@ -8,7 +8,7 @@ import typer
 
 from saldo.cli.context import runtime
 from saldo.cli.output import command, console
-from saldo.demo.seed import LINES, seed
+from saldo.demo.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, LINES, seed
 
 app = typer.Typer(help="Demo.", no_args_is_help=True)
 
@@ -32,6 +32,8 @@ def hints(port: Annotated[int, typer.Option()] = 8000) -> None:
 [bold]Saldo è pronto[/] su {base}
   app e area clienti  {base}/
   simulatore telefono {base}/demo/phone   (SMS a 4155, chiamata 4242, *133#)
+  area business       {base}/business   ({DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD})
+  posta demo          {base}/demo/mail
   API e documentazione {base}/docs
   stato               {base}/healthz
 

@@ -38,9 +38,12 @@ def outbox_list(
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Messages in the outbox, newest first."""
+    """Messages in the outbox, newest first (--to: a number or an e-mail address)."""
     with runtime().transaction() as session:
-        rows = list_messages(session, recipient=normalize_msisdn(to) if to else None, limit=limit)
+        recipient = None
+        if to:  # an e-mail address as stored (lower-cased), or a mobile number
+            recipient = to.strip().lower() if "@" in to else normalize_msisdn(to)
+        rows = list_messages(session, recipient=recipient, limit=limit)
         data = [
             {
                 "id": m.id,
@@ -49,6 +52,7 @@ def outbox_list(
                 "to": m.recipient,
                 "topic": m.topic,
                 "status": m.status,
+                "subject": m.subject,
                 "body": m.body,
                 "created_at": iso(m.created_at),
                 "sent_at": iso(m.sent_at),

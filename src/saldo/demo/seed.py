@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from saldo.accounts.models import BusinessUser, CompanyAccount, LineLabel
+from saldo.accounts.repository import first_business_customer
 from saldo.catalog.service import get_catalog
 from saldo.charging.schemas import UsageEvent
 from saldo.charging.service import charge_usage
+from saldo.identity.passwords import hash_password
 from saldo.kit.clock import Clock, FixedClock
 from saldo.kit.money import parse_eur
 from saldo.kit.origin import Origin
@@ -18,6 +21,11 @@ from saldo.lines.models import Line
 from saldo.lines.service import add_line, add_option
 
 DEMO = Origin(actor="demo", channel="cli")
+DEMO_COMPANY_VAT = "01234560017"
+DEMO_ADMIN_EMAIL = "admin@officinarossi.example"
+DEMO_ADMIN_PASSWORD = "officina-rossi-demo"
+"""The demo company's admin login (printed by ``saldo demo hints``); demo data only."""
+DEMO_LABELS = {"+393481234000": "Furgone consegne", "+393409998877": "Ufficio"}
 
 # msisdn, plan, credit, name, codice fiscale, partita IVA, postpaid, options
 LINES = [
@@ -34,7 +42,7 @@ LINES = [
         False,
         ["GIGA_EXTRA_50"],
     ),
-    ("+393409998877", "BUSINESSPRO", "0", "Studio Bianchi", None, "07654320014", True, []),
+    ("+393409998877", "BUSINESSPRO", "0", "Officina Rossi Srl", None, "01234560017", True, []),
 ]
 
 # msisdn, service, zone, quantity, hours ago
@@ -97,4 +105,38 @@ def seed(session: Session, *, clock: Clock) -> int:
                 sender=document.channels.sms,
                 source="cdr",
             )
+    seed_company(session, now=now)
     return added
+
+
+def seed_company(session: Session, *, now: datetime) -> None:
+    """The demo company (the business lines' partita IVA) with its admin, if not there yet."""
+    customer_id = first_business_customer(session, DEMO_COMPANY_VAT)
+    exists = select(CompanyAccount.id).where(CompanyAccount.vat_number == DEMO_COMPANY_VAT)
+    if customer_id is None or session.scalar(exists) is not None:
+        return
+    account = CompanyAccount(
+        customer_id=customer_id,
+        vat_number=DEMO_COMPANY_VAT,
+        name="Officina Rossi Srl",
+        created_at=now,
+    )
+    session.add(account)
+    session.flush()
+    session.add(
+        BusinessUser(
+            account_id=account.id,
+            email=DEMO_ADMIN_EMAIL,
+            name="Anna Rossi",
+            password_hash=hash_password(DEMO_ADMIN_PASSWORD),
+            role="admin",
+            status="active",
+            totp_enabled=False,
+            created_at=now,
+        )
+    )
+    for msisdn, label in DEMO_LABELS.items():
+        line_id = session.scalar(select(Line.id).where(Line.msisdn == msisdn))
+        if line_id is not None:
+            session.add(LineLabel(line_id=line_id, label=label))
+    session.flush()

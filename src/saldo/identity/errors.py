@@ -89,3 +89,39 @@ class CodeRejected(SaldoError):
                 "code expired or never requested: ask for a new one",
             )
         self.outcome = outcome
+
+
+class AccountLocked(SaldoError):
+    """Too many failed sign-ins of a user or from an address: locked for a while."""
+
+    code = "account_locked"
+    kind = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            f"troppi tentativi di accesso falliti: riprova tra {minutes} minuti",
+            f"too many failed sign-ins: try again in {minutes} minutes",
+        )
+        self.retry_after = retry_after
+
+
+class BadCredentials(SaldoError):
+    """Wrong e-mail, password or second factor: the same answer for each."""
+
+    code = "bad_credentials"
+    kind = "unauthorized"
+
+    def __init__(self) -> None:
+        super().__init__("credenziali non valide", "invalid credentials")
+
+
+class SecondFactorRequired(SaldoError):
+    code = "totp_required"
+    kind = "unauthorized"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "serve il codice dell'app di autenticazione (totp)",
+            "the authenticator app's code (totp) is required",
+        )

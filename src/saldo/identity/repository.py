@@ -116,6 +116,38 @@ def mark_code(session: Session, code_id: int, status: str) -> None:
     session.execute(update(code_t).where(code_t.c.id == code_id).values(status=status))
 
 
+def principal_session(session: Session, *, token_hash: str, kind: str, principal_kind: str) -> Any:
+    return session.execute(
+        select(
+            session_t.c.id,
+            session_t.c.principal_id,
+            session_t.c.csrf_token,
+            session_t.c.last_seen_at,
+            session_t.c.expires_at,
+            session_t.c.ended_at,
+        ).where(
+            session_t.c.token_hash == token_hash,
+            session_t.c.kind == kind,
+            session_t.c.principal_kind == principal_kind,
+        )
+    ).one_or_none()
+
+
+def end_principal_sessions(
+    session: Session, *, principal_kind: str, principal_id: int, now: datetime
+) -> int:
+    result = session.execute(
+        update(session_t)
+        .where(
+            session_t.c.principal_kind == principal_kind,
+            session_t.c.principal_id == principal_id,
+            session_t.c.ended_at.is_(None),
+        )
+        .values(ended_at=now)
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
 def touch_session(session: Session, *, session_id: int, now: datetime) -> None:
     session.execute(
         update(session_t)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from saldo.identity.errors import CodeRejected
 
 LINE = "line"
-"""The principal kind of a customer's line (the only one that signs in today)."""
+"""The principal kind of a customer's line."""
+BUSINESS_USER = "business_user"
+"""The principal kind of a user of a company account (``accounts.BusinessUser``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,17 @@ class Principal:
     @classmethod
     def line(cls, line_id: int) -> Principal:
         return cls(LINE, line_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A session of any principal kind, resolved from its token."""
+
+    session_id: int
+    principal: Principal
+    csrf_token: str
+    stale: bool
+    """The activity was not recorded yet: ``touch_session`` after a read-only request."""
 
 
 @dataclass(frozen=True, slots=True)

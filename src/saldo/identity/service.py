@@ -33,7 +33,7 @@ from saldo.identity.limits import (
 from saldo.identity.limits import purge as purge_counters
 from saldo.identity.models import PrincipalSession
 from saldo.identity.pin import PIN_LOCK_WINDOW
-from saldo.identity.schemas import CodeCheck, Me, Principal
+from saldo.identity.schemas import CodeCheck, Me, Principal, SignedIn
 from saldo.kit.errors import InvalidInput
 from saldo.kit.msisdn import normalize_msisdn
 from saldo.kit.validators import is_digits
@@ -60,10 +60,12 @@ __all__ = [
     "admit_code_check",
     "admit_code_request",
     "check_code",
+    "end_principal_sessions",
     "end_session",
     "open_session",
     "purge",
     "request_code",
+    "resolve_principal",
     "resolve_session",
     "session_key",
     "signed_in",
@@ -223,6 +225,44 @@ def resolve_session(
         touch_session(session, session_id=me.session_id, now=now)
         me = Me(me.session_id, me.line_id, me.msisdn, me.csrf_token, kind, False)
     return me
+
+
+def resolve_principal(
+    session: Session,
+    *,
+    token: str | None,
+    kind: str,
+    principal_kind: str,
+    now: datetime,
+    idle: timedelta,
+) -> SignedIn:
+    """The session of a principal of ``principal_kind`` signed in with ``token`` (any kind but
+    a line's, which ``resolve_session`` joins to its line); ``NotSignedIn`` when missing,
+    ended, expired, or another kind of principal's. The caller checks that the principal
+    itself is still allowed in (a disabled user) and records activity when ``stale``."""
+    token_digest, _ = session_key(token, kind)
+    row = repo.principal_session(
+        session, token_hash=token_digest, kind=kind, principal_kind=principal_kind
+    )
+    if row is None or row.ended_at is not None:
+        raise NotSignedIn("missing")
+    last_seen, expires_at = utc(row.last_seen_at), utc(row.expires_at)
+    assert last_seen is not None and expires_at is not None
+    if expires_at <= now or last_seen + idle <= now:
+        raise NotSignedIn("expired")
+    return SignedIn(
+        int(row.id),
+        Principal(principal_kind, int(row.principal_id)),
+        row.csrf_token,
+        now - last_seen >= TOUCH_EVERY,
+    )
+
+
+def end_principal_sessions(session: Session, *, principal: Principal, now: datetime) -> int:
+    """Revoke every open session of ``principal`` (disabled, or its password changed)."""
+    return repo.end_principal_sessions(
+        session, principal_kind=principal.kind, principal_id=principal.id, now=now
+    )
 
 
 def session_key(token: str | None, kind: str) -> tuple[str, str]:

@@ -21,6 +21,8 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(16))  # sms | email | inapp
     sender: Mapped[str] = mapped_column(String(32))
     recipient: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    """An e-mail's subject (none for SMS and in-app messages)."""
     body: Mapped[str] = mapped_column(Text)
     topic: Mapped[str] = mapped_column(String(32))
     """Why it was sent: threshold, renewal, topup, otp, reply, details…"""

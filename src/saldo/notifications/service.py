@@ -41,6 +41,7 @@ def enqueue(
     channel: str = "sms",
     dedup_key: str | None = None,
     when: ColumnElement[bool] | None = None,
+    subject: str | None = None,
 ) -> bool:
     """Add a message to the outbox. With a ``dedup_key`` already used, nothing is added;
     with ``when``, only if that condition holds (evaluated in the insert itself, so that the
@@ -49,6 +50,7 @@ def enqueue(
         "channel": channel,
         "sender": sender,
         "recipient": recipient,
+        "subject": subject,
         "body": body,
         "topic": topic,
         "dedup_key": dedup_key,
@@ -90,6 +92,7 @@ _ENQUEUE_COLUMNS = (
     "channel",
     "sender",
     "recipient",
+    "subject",
     "body",
     "topic",
     "dedup_key",

@@ -273,3 +273,18 @@ def press(
             digits=given,
         ),
     )
+
+
+@router.get("/mail")
+def mail_page(request: Request, rt: RuntimeDep, to: str = "") -> Response:
+    """The e-mails in the outbox, newest first, as a mailbox (the demo has no SMTP server)."""
+    address = to.strip().lower()[:254]
+    with rt.read() as session:
+        brand = queries.catalog(session).operator.name
+        query = select(OutboxMessage).where(OutboxMessage.channel == "email")
+        if address:
+            query = query.where(OutboxMessage.recipient == address)
+        mails = session.scalars(query.order_by(OutboxMessage.id.desc()).limit(50)).all()
+    return page(
+        request, "demo_mail.html", me=None, brand=brand, title="Posta demo", mails=mails, to=address
+    )

@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from saldo import migrate
+from saldo.channels.business.routes import api_router as business_api_router
+from saldo.channels.business.routes import page_router as business_page_router
 from saldo.channels.http.client import TrustedProxies
 from saldo.channels.http.errors import saldo_error_handler
 from saldo.channels.http.limits import UPLOAD_LIMIT, UPLOAD_PREFIXES, WEBHOOK_LIMIT, BodyLimit
@@ -53,6 +55,8 @@ def create_app(rt: Runtime) -> FastAPI:
     app.add_middleware(BodyLimit, default=web.max_body_bytes, prefixes=prefixes)
     app.add_middleware(ResponseHeaders, proxies=TrustedProxies(web.trusted_proxies))  # outermost
     # channel routers (one line each; keep this list sorted)
+    app.include_router(business_api_router)
+    app.include_router(business_page_router)
     app.include_router(menus_router)
     app.include_router(sms_router)
     install_app(app)  # the customer app: pages, static files, /api/v1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from saldo.channels.http.i18n_business import BUSINESS_EN
+
 EN: dict[str, str] = {
     # layout and navigation
     "Il tuo saldo": "Your balance",
@@ -342,4 +344,15 @@ EN: dict[str, str] = {
     "In attesa di una tua risposta": "Waiting for your reply",
     "Risposta data": "Answered",
     "Chiusa": "Closed",
+    # the demo mailbox
+    "Posta demo": "Demo mailbox",
+    "Le e-mail restano qui finché non è impostato un server SMTP (SALDO_SMTP_HOST).": (
+        "E-mails stay here until an SMTP server is set (SALDO_SMTP_HOST)."
+    ),
+    "Destinatario": "Recipient",
+    "Filtra": "Filter",
+    "A": "To",
+    "(senza oggetto)": "(no subject)",
+    "Nessuna e-mail.": "No e-mails.",
 }
+EN.update(BUSINESS_EN)
