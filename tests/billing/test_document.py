@@ -95,3 +95,15 @@ def test_a_document_survives_its_json() -> None:
         tuple(lines), summarize(lines), "MP05", period="2026-11",
     )  # fmt: skip
     assert Document.from_json(doc.to_json()) == doc
+
+
+def test_an_indemnity_given_back_is_a_negative_line_outside_vat_with_its_name() -> None:
+    # care pays a late complaint's indemnity to a postpaid account as a negative charge at 0 %:
+    # on the invoice it is outside VAT (N1), never a 0 % rate without a Natura
+    rows = [_row("plan_fee", 2499, code="P"), _row("indemnity", -250, rate=0)]
+    lines = charge_lines(rows, {"P": "Piano"})
+    totals = summarize(lines)
+    assert [(line.kind, line.natura) for line in lines] == [("plan_fee", None), ("indemnity", "N1")]
+    assert "Indennizzo" in lines[1].description
+    assert (totals.net_cents, totals.vat_cents, totals.exempt_cents) == (2499, 550, -250)
+    assert totals.total_cents == 2499 + 550 - 250

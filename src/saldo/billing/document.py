@@ -20,6 +20,9 @@ STAMP_THRESHOLD_CENTS = 7747
 """Above 77.47 € of amounts outside VAT an invoice carries the 2 € virtual stamp."""
 OUTSIDE_VAT = "N1"
 """Natura of the TCG and of the stamp charged on: excluded under art. 15 DPR 633/72."""
+OUTSIDE_VAT_KINDS = ("tcg", "indemnity", "refund")
+"""Charges outside VAT: the TCG, and what care gives back to a postpaid account (an indemnity
+for a late answer is a penalty for delay, art. 15 n. 1; a refund returns an amount)."""
 SERVICE_NAMES = {"voice": "Traffico voce", "sms": "SMS", "mms": "MMS", "data": "Traffico dati"}
 
 
@@ -143,6 +146,10 @@ def _description(row: ChargeRow, names: Mapping[str, str]) -> str:
         return f"Opzione {name}"
     if row.kind == "tcg":
         return "Tassa di concessione governativa"
+    if row.kind == "indemnity":
+        return "Indennizzo per reclamo (delibera AGCOM 347/18/CONS)"
+    if row.kind == "refund":
+        return "Rimborso"
     return f"{SERVICE_NAMES.get(row.service or '', row.service or 'Traffico')} oltre i bundle"
 
 
@@ -154,13 +161,13 @@ def charge_lines(rows: Iterable[ChargeRow], names: Mapping[str, str]) -> list[Li
         group = row.code if row.kind in ("plan_fee", "option_fee") else row.service
         key = (row.msisdn, row.kind, group or "", row.vat_rate_bp)
         sums[key] = sums.get(key, 0) + row.net_cents
-    order = {"plan_fee": 0, "option_fee": 1, "usage": 2, "tcg": 3}
+    order = {"plan_fee": 0, "option_fee": 1, "usage": 2, "tcg": 3, "indemnity": 4, "refund": 5}
     lines = []
     for (msisdn, kind, group, rate), cents in sorted(
         sums.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], 9), kv[0][2])
     ):
         row = ChargeRow(msisdn, kind, group, group, cents, rate)
-        natura = OUTSIDE_VAT if kind == "tcg" else None
+        natura = OUTSIDE_VAT if kind in OUTSIDE_VAT_KINDS else None
         description = f"{msisdn} - {_description(row, names)}"
         lines.append(Line(description, kind, cents, rate, natura, msisdn))
     return lines
