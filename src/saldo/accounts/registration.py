@@ -132,11 +132,15 @@ def confirm_registration(
     """The user id of the new account's first admin, or None (wrong, expired, burned or no
     code: the try is counted, so the caller commits before raising ``RegistrationRejected``)."""
     address = email.strip().lower()
-    row = session.scalar(
-        select(Registration)
-        .where(Registration.email == address, Registration.status.in_(("active", "void")))
-        .order_by(Registration.id.desc())
-        .limit(1)
+    row = (
+        None
+        if not address.isprintable()
+        else session.scalar(
+            select(Registration)
+            .where(Registration.email == address, Registration.status.in_(("active", "void")))
+            .order_by(Registration.id.desc())
+            .limit(1)
+        )
     )
     expires = None if row is None else utc(row.expires_at)
     if row is None or expires is None or expires <= now:

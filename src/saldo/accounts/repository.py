@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from saldo.accounts.models import BusinessUser, CompanyAccount, LineLabel
@@ -88,6 +88,10 @@ def account_by_vat(session: Session, vat_number: str) -> CompanyAccount | None:
 
 
 def user_by_email(session: Session, email: str) -> BusinessUser | None:
+    """The user of ``email``; text no address holds (a NUL byte, which PostgreSQL cannot take
+    as a parameter, a lone surrogate, a control character) names nobody."""
+    if not email.isprintable():
+        return None
     return session.scalar(select(BusinessUser).where(BusinessUser.email == email))
 
 
@@ -150,7 +154,9 @@ def line_page(
     filters: list[ColumnElement[bool]] = [line_t.c.id.in_(visible_lines(scope))]
     if status:
         filters.append(line_t.c.status == status)
-    if q:
+    if q and not q.isprintable():
+        filters.append(false())  # no number or label holds a control character
+    elif q:
         like = f"%{q.strip().lower()}%"
         filters.append(
             or_(line_t.c.msisdn.like(like.replace(" ", "")), func.lower(label_t.c.label).like(like))

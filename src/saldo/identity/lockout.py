@@ -8,6 +8,7 @@ failure; the lock is a counter of its own whose window is the lock itself.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +27,13 @@ class LockoutPolicy:
     lock: timedelta = timedelta(minutes=15)
 
     def keys(self, user: str, client: str) -> tuple[str, str]:
-        return f"{self.realm}/user/{user.lower()}", f"{self.realm}/client/{client}"
+        """The counters' names: the user by a digest of what was typed (any text, even one
+        with a NUL byte PostgreSQL cannot store, makes a bounded, storable key)."""
+        typed = user.lower().encode("utf-8", "surrogatepass")
+        return (
+            f"{self.realm}/user/{hashlib.sha256(typed).hexdigest()}",
+            f"{self.realm}/client/{client}",
+        )
 
 
 def check_lockout(

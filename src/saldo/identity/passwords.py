@@ -55,7 +55,10 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; with no hash (no such user) a dummy one is checked, so
     the time does not tell a missing user from a wrong password."""
+    # a lone surrogate cannot be encoded: such a password was never set, and is checked (for
+    # the same time) as its replacement characters
+    secret = password.encode("utf-8", "replace")
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _DUMMY_HASH, secret) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
