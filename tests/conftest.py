@@ -114,3 +114,28 @@ def rt(db_url: str, clock: FixedClock) -> Iterator[Runtime]:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for engine in _engines.values():
         engine.dispose()
+
+
+# the migration tests' empty databases (moved with tests.migrations.migrate_to)
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    """The URL and engine of an empty database, SQLite then PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migrate.db'}"
+        engine = make_engine(url)
+        yield url, engine
+        engine.dispose()
+        return
+    if not PG_URL:
+        if REQUIRE_ALL:
+            pytest.fail("SALDO_TEST_DATABASE_URL is required here: PostgreSQL tests must run")
+        pytest.skip("PostgreSQL tests skipped: set SALDO_TEST_DATABASE_URL to run them")
+    for url in _pg_database(PG_URL):
+        engine = make_engine(url)
+        yield url, engine
+        engine.dispose()
+
+
+@pytest.fixture
+def fresh_engine(fresh: tuple[str, Engine]) -> Engine:
+    return fresh[1]

@@ -3,22 +3,17 @@ lines and messages kept), up again, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from alembic import command
 from sqlalchemy import Engine, inspect, text
 
-from saldo import migrate
 from saldo.config import Settings
-from saldo.db import make_engine, make_sessionmaker
+from saldo.db import make_sessionmaker
 from saldo.kit.clock import FixedClock
 from saldo.notifications.service import enqueue
 from saldo.runtime import Runtime
 from tests.accounts.support import VAT_A, make_account, make_company
-from tests.conftest import PG_URL, REQUIRE_ALL, START, _pg_database
+from tests.conftest import START
 from tests.factories import load_demo_catalog
+from tests.migrations import migrate_to as _to
 
 NEW = {
     "audit_entry",
@@ -29,32 +24,6 @@ NEW = {
     "business_line_label",
     "business_bulk_request",
 }
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrate.db'}"
-        engine = make_engine(url)
-        yield url, engine
-        engine.dispose()
-        return
-    if not PG_URL:
-        if REQUIRE_ALL:
-            pytest.fail("SALDO_TEST_DATABASE_URL is required here: PostgreSQL tests must run")
-        pytest.skip("PostgreSQL tests skipped: set SALDO_TEST_DATABASE_URL to run them")
-    for url in _pg_database(PG_URL):
-        engine = make_engine(url)
-        yield url, engine
-        engine.dispose()
-
-
-def _to(engine: Engine, revision: str, *, down: bool = False) -> set[str]:
-    with engine.begin() as conn:
-        config = migrate._config()
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
-    return set(inspect(engine).get_table_names())
 
 
 def test_0014_goes_down_and_up_with_data(fresh: tuple[str, Engine]) -> None:

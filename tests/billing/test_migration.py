@@ -14,10 +14,8 @@ from saldo.db import make_sessionmaker
 from saldo.kit.clock import ROME, FixedClock
 from saldo.runtime import Runtime
 from tests.billing.factories import PIVA, load_billing_catalog, postpaid_line
-from tests.customers.test_segment_migration import _to, fresh_engine
 from tests.factories import load_demo_catalog, make_line
-
-__all__ = ["fresh_engine"]
+from tests.migrations import migrate_to as _to
 
 
 def _count(engine: Engine, sql: str) -> int:

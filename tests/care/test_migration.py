@@ -13,9 +13,8 @@ from saldo.runtime import Runtime
 from tests.care.factories import answer, open_ticket
 from tests.conftest import START
 from tests.factories import load_demo_catalog, make_line
-from tests.identity.test_migration import _to, fresh
+from tests.migrations import migrate_to as _to
 
-__all__ = ["fresh"]
 CARE = {
     "ticket",
     "ticket_message",

@@ -3,41 +3,11 @@ business), the catalogue's name and values; and back, on SQLite and PostgreSQL."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
-from alembic import command
 from sqlalchemy import Engine, inspect, text
 
-from saldo import migrate
-from saldo.db import make_engine
-from tests.conftest import PG_URL, REQUIRE_ALL, _pg_database
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def fresh_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'migrate.db'}")
-        yield engine
-        engine.dispose()
-        return
-    if not PG_URL:
-        if REQUIRE_ALL:
-            pytest.fail("SALDO_TEST_DATABASE_URL is required here: PostgreSQL tests must run")
-        pytest.skip("PostgreSQL tests skipped: set SALDO_TEST_DATABASE_URL to run them")
-    for url in _pg_database(PG_URL):
-        engine = make_engine(url)
-        yield engine
-        engine.dispose()
-
-
-def _to(engine: Engine, revision: str, *, down: bool = False) -> None:
-    with engine.begin() as conn:
-        config = migrate._config()
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
+from tests.migrations import migrate_to as _to
 
 
 def _customers(engine: Engine, column: str) -> dict[str, str]:

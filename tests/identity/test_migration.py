@@ -3,52 +3,22 @@ down again, on SQLite and PostgreSQL; a session opened before the upgrade still 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-from alembic import command
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, select, text
 
-from saldo import migrate
 from saldo.config import Settings
-from saldo.db import make_engine, make_sessionmaker
+from saldo.db import make_sessionmaker
 from saldo.identity import service as identity
 from saldo.identity.models import PrincipalSession
 from saldo.kit.clock import FixedClock
 from saldo.runtime import Runtime
-from tests.conftest import PG_URL, REQUIRE_ALL, START, _pg_database
+from tests.conftest import START
 from tests.factories import load_demo_catalog, make_line
+from tests.migrations import migrate_to as _to
 
 OLD = {"web_session", "web_login_code", "menu_pin_failure"}
 NEW = {"identity_session", "identity_login_code", "identity_pin_failure", "identity_rate_counter"}
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrate.db'}"
-        engine = make_engine(url)
-        yield url, engine
-        engine.dispose()
-        return
-    if not PG_URL:
-        if REQUIRE_ALL:
-            pytest.fail("SALDO_TEST_DATABASE_URL is required here: PostgreSQL tests must run")
-        pytest.skip("PostgreSQL tests skipped: set SALDO_TEST_DATABASE_URL to run them")
-    for url in _pg_database(PG_URL):
-        engine = make_engine(url)
-        yield url, engine
-        engine.dispose()
-
-
-def _to(engine: Engine, revision: str, *, down: bool = False) -> set[str]:
-    with engine.begin() as conn:
-        config = migrate._config()
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
-    return set(inspect(engine).get_table_names())
 
 
 def test_0008_moves_sign_in_rows_to_identity_and_back(fresh: tuple[str, Engine]) -> None:
